@@ -1,0 +1,60 @@
+"""Input checks shared by every `lib` module.
+
+Each check converts its input to a float array, tests one rule and raises a
+``ValueError`` that names the argument and the value that broke the rule, so a
+reader sees ``ValueError: X must be positive, got -3.0`` instead of a silent NaN.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = ["finite", "positive", "nonnegative", "same_shape", "as_output"]
+
+
+def _first_offender(values: NDArray[np.float64], bad: NDArray[np.bool_]) -> float:
+    return float(values[bad].flat[0])
+
+
+def finite(x: ArrayLike, name: str) -> NDArray[np.float64]:
+    """Return `x` as a float array, or raise if any element is NaN or infinite."""
+    try:
+        values = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number or an array of numbers, got {x!r}") from None
+    bad = ~np.isfinite(values)
+    if bad.any():
+        raise ValueError(f"{name} must be finite, got {_first_offender(values, bad)}")
+    return values
+
+
+def positive(x: ArrayLike, name: str) -> NDArray[np.float64]:
+    """Return `x` as a float array, or raise if any element is not finite and > 0."""
+    values = finite(x, name)
+    bad = values <= 0
+    if bad.any():
+        raise ValueError(f"{name} must be positive, got {_first_offender(values, bad)}")
+    return values
+
+
+def nonnegative(x: ArrayLike, name: str) -> NDArray[np.float64]:
+    """Return `x` as a float array, or raise if any element is not finite and >= 0."""
+    values = finite(x, name)
+    bad = values < 0
+    if bad.any():
+        raise ValueError(f"{name} must be non-negative, got {_first_offender(values, bad)}")
+    return values
+
+
+def same_shape(**arrays: NDArray[np.float64]) -> None:
+    """Raise if the named arrays do not all have the same shape."""
+    shapes = {name: np.shape(a) for name, a in arrays.items()}
+    if len(set(shapes.values())) > 1:
+        described = ", ".join(f"{name} {shape}" for name, shape in shapes.items())
+        raise ValueError(f"arrays must have the same shape, got {described}")
+
+
+def as_output(values: NDArray[np.float64]) -> float | NDArray[np.float64]:
+    """Return a plain float for a 0-d result (float in, float out), else the array."""
+    return float(values) if np.ndim(values) == 0 else values

@@ -1,0 +1,166 @@
+"""Check helpers for the exercises' check cells.
+
+Every check prints one line saying the answer is correct, or raises ``AssertionError``
+whose message starts with the question's label and gives a hint. An answer that is
+still the placeholder ``...`` (or ``None``) fails with "not answered yet" rather than
+a ``TypeError`` from deep inside NumPy. Known mistakes are passed as ``(value, hint)``
+pairs so that a plausible wrong answer gets a hint that names it.
+
+The grader (``python -m lib.grader``) counts a question as passed when its check cell
+runs without raising.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+__all__ = ["check_number", "check_choice", "check_true", "require_answer", "NOT_ANSWERED"]
+
+NOT_ANSWERED = "not answered yet"
+
+
+def _fail(question: str, message: str) -> AssertionError:
+    return AssertionError(f"{question}: {message}")
+
+
+def _correct(question: str) -> None:
+    print(f"✔ {question}: correct")
+
+
+def require_answer(question: str, answer: object) -> None:
+    """Raise ``AssertionError`` saying "not answered yet" if `answer` is ``...`` or ``None``.
+
+    Examples
+    --------
+    >>> require_answer("Question 1", ...)
+    Traceback (most recent call last):
+    AssertionError: Question 1: not answered yet — replace the `...` in the answer cell.
+    """
+    if answer is Ellipsis or answer is None:
+        raise _fail(question, f"{NOT_ANSWERED} — replace the `...` in the answer cell.")
+
+
+def _as_real(question: str, answer: object) -> float:
+    require_answer(question, answer)
+    if isinstance(answer, np.ndarray) and answer.ndim == 0:
+        answer = answer.item()
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        raise _fail(question, f"expected a single number, got {type(answer).__name__} {answer!r}.")
+    value = float(answer)
+    if not math.isfinite(value):
+        raise _fail(
+            question,
+            f"expected a finite number, got {value}. An overflow or a division by zero "
+            "usually means the formula was evaluated in a way floating point cannot hold.",
+        )
+    return value
+
+
+def _close(a: float, b: float, rtol: float, atol: float) -> bool:
+    return abs(a - b) <= atol + rtol * abs(b)
+
+
+def check_number(
+    question: str,
+    answer: object,
+    expected: float,
+    *,
+    rtol: float = 1e-3,
+    atol: float = 0.0,
+    mistakes: Iterable[tuple[float, str]] = (),
+    hint: str = "",
+) -> None:
+    """Check a numeric answer against `expected` within ``atol + rtol * |expected|``.
+
+    Parameters
+    ----------
+    question : str
+        Label used in every message, e.g. ``"Question 2"``.
+    answer : object
+        The student's answer; must be a real number (NumPy scalars are fine).
+    expected : float
+        The right value, computed from `lib`, never typed in.
+    rtol, atol : float
+        Relative and absolute tolerance.
+    mistakes : iterable of (float, str)
+        Plausible wrong values and the hint each one gets (same tolerance).
+    hint : str
+        Hint for any other wrong value.
+
+    Examples
+    --------
+    >>> check_number("Question 1", 0.8395, 10**-0.076)
+    ✔ Question 1: correct
+    >>> check_number("Question 1", 1.191, 10**-0.076, mistakes=[(10**0.076, "Check the sign.")])
+    Traceback (most recent call last):
+    AssertionError: Question 1: not correct yet (got 1.191). Check the sign.
+    """
+    value = _as_real(question, answer)
+    if _close(value, expected, rtol, atol):
+        _correct(question)
+        return
+    for wrong, wrong_hint in mistakes:
+        if _close(value, wrong, rtol, atol):
+            raise _fail(question, f"not correct yet (got {value:.4g}). {wrong_hint}")
+    raise _fail(question, f"not correct yet (got {value:.4g}). {hint}".rstrip())
+
+
+def check_choice(
+    question: str,
+    answer: object,
+    expected: str,
+    options: Sequence[str],
+    *,
+    hints: dict[str, str] | None = None,
+) -> None:
+    """Check a multiple-choice answer: one of `options` (letters, case-insensitive).
+
+    Parameters
+    ----------
+    question : str
+        Label used in every message.
+    answer : object
+        The student's choice, e.g. ``"b"``.
+    expected : str
+        The right option.
+    options : sequence of str
+        All valid options.
+    hints : dict, optional
+        A hint for each wrong option, saying why it does not hold.
+
+    Examples
+    --------
+    >>> check_choice("Question 5", "B", "b", ["a", "b", "c"])
+    ✔ Question 5: correct
+    """
+    require_answer(question, answer)
+    valid = [option.lower() for option in options]
+    if not isinstance(answer, str) or answer.strip().lower() not in valid:
+        raise _fail(question, f"answer with one of {', '.join(map(repr, valid))}, got {answer!r}.")
+    choice = answer.strip().lower()
+    if choice == expected.lower():
+        _correct(question)
+        return
+    reason = (hints or {}).get(choice, "Re-read the options.")
+    raise _fail(question, f"not correct yet (chose {choice!r}). {reason}")
+
+
+def check_true(question: str, answer: object, condition: bool, hint: str) -> None:
+    """Pass when `condition` holds for an answered `answer`; otherwise fail with `hint`.
+
+    Use it for shape checks (e.g. "the list is sorted", "the slope is negative") where the
+    condition is computed in the check function from the student's answer.
+
+    Examples
+    --------
+    >>> check_true("Question 3", [1, 2], True, "Sort the list.")
+    ✔ Question 3: correct
+    """
+    require_answer(question, answer)
+    if not condition:
+        raise _fail(question, f"not correct yet. {hint}")
+    _correct(question)

@@ -1,0 +1,75 @@
+"""House plot style: one look for every figure in the course.
+
+Colours are the Okabe-Ito palette, which stays distinguishable for the common forms of
+colour blindness; scaling plots are log-log with the unit in each axis label.
+
+References
+----------
+Okabe and Ito 2008, "Color Universal Design (CUD): how to make figures and
+presentations that are friendly to colorblind people", jfly.uni-koeln.de/color/.
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+__all__ = ["PALETTE", "use_house_style", "new_figure", "label_loglog"]
+
+PALETTE: dict[str, str] = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+
+_STYLE = {
+    "figure.figsize": (6.4, 4.0),
+    "figure.dpi": 110,
+    "savefig.dpi": 110,
+    "axes.prop_cycle": mpl.cycler(color=list(PALETTE.values())),
+    "axes.grid": True,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "grid.alpha": 0.3,
+    "grid.linewidth": 0.6,
+    "lines.linewidth": 2.0,
+    "lines.markersize": 5,
+    "legend.frameon": False,
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+}
+
+
+def use_house_style() -> None:
+    """Apply the course's Matplotlib style to every later figure."""
+    mpl.rcParams.update(_STYLE)
+
+
+def new_figure(ncols: int = 1, width: float = 6.4, height: float = 4.0) -> tuple[Figure, list[Axes]]:
+    """A figure in house style with `ncols` side-by-side axes (always returned as a list)."""
+    if ncols < 1:
+        raise ValueError(f"ncols must be at least 1, got {ncols}")
+    with mpl.rc_context(_STYLE):
+        fig, axes = plt.subplots(1, ncols, figsize=(width, height), layout="constrained")
+    return fig, list(axes) if ncols > 1 else [axes]
+
+
+def label_loglog(ax: Axes, x_label: str, y_label: str, *, title: str = "") -> Axes:
+    """Make `ax` log-log and label it; labels should carry units, e.g. ``"N (parameters)"``."""
+    if not x_label or not y_label:
+        raise ValueError("x_label and y_label must name the quantity and its unit")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    if title:
+        ax.set_title(title)
+    return ax
