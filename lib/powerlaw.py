@@ -77,9 +77,7 @@ class PowerLaw:
         return local_exponent(X, self.coefficient, self.exponent, self.floor)
 
 
-def power_law(
-    X: ArrayLike, coefficient: float, exponent: float, floor: float = 0.0
-) -> FloatOrArray:
+def power_law(X: ArrayLike, coefficient: float, exponent: float, floor: float = 0.0) -> FloatOrArray:
     """Evaluate ``L(X) = floor + coefficient * X**exponent``.
 
     Parameters
@@ -126,9 +124,7 @@ def factor_per_decade(exponent: ArrayLike) -> FloatOrArray:
     return _validate.as_output(10.0**a)
 
 
-def local_exponent(
-    X: ArrayLike, coefficient: float, exponent: float, floor: float = 0.0
-) -> FloatOrArray:
+def local_exponent(X: ArrayLike, coefficient: float, exponent: float, floor: float = 0.0) -> FloatOrArray:
     """The slope ``d log L / d log X`` of ``L = floor + c X**a`` at `X`.
 
     For a pure law the slope is ``a`` everywhere; with a floor it is

@@ -19,9 +19,7 @@ Q4_N = 70e9  # Chinchilla's size (Hoffmann et al. 2022, Table 1)
 def data_q2() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Twelve (D tokens, loss) runs following Kaplan's L(D) with 1 % noise."""
     D = np.logspace(7, 10, 12)
-    return D, noisy_measurements(
-        published_law("kaplan2020_D").law, D, relative_noise=0.01, seed=20200123
-    )
+    return D, noisy_measurements(published_law("kaplan2020_D").law, D, relative_noise=0.01, seed=20200123)
 
 
 def data_q3() -> tuple[NDArray[np.float64], NDArray[np.float64]]:

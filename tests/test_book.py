@@ -1,0 +1,105 @@
+"""Build the book from scratch with warnings as errors, then read the pages as a browser would.
+
+The build goes to a fresh folder, so no execution cache can hide a page broken by a
+change to lib. The site must work offline: no script, style sheet or image may come
+from another host, and maths is rendered by the MathJax copy shipped in _static/.
+"""
+
+import os
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.assets: list[str] = []
+        self.images: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "img":
+            self.images.append(attributes)
+        if tag in ("script", "img") and attributes.get("src"):
+            self.assets.append(str(attributes["src"]))
+        if tag == "link" and attributes.get("rel") in ("stylesheet", "preload"):
+            self.assets.append(str(attributes.get("href")))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("book")
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    result = subprocess.run(
+        [str(jupyter_book), "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+    )
+    assert result.returncode == 0, "book build failed:\n" + (result.stdout + result.stderr)[-6000:]
+    return out / "_build" / "html"
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(p for folder in ("chapters", "solutions") for p in (site / folder).glob("*.html"))
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text("utf-8"))
+    return page
+
+
+def test_the_book_builds_every_page_of_the_table_of_contents(site):
+    assert (site / "index.html").exists()
+    names = {p.stem for p in _pages(site)}
+    assert {"intro", "ch01_power_laws", "ex01_power_laws", "bibliography"} <= names
+
+
+def test_no_page_loads_anything_from_another_host(site):
+    remote = {
+        f"{page.relative_to(site)}: {asset}"
+        for page in _pages(site)
+        for asset in _parse(page).assets
+        if asset.startswith(("http:", "https:", "//"))
+    }
+    assert not remote, f"pages need the network: {sorted(remote)}"
+
+
+def test_maths_is_rendered_by_the_bundled_mathjax(site):
+    page = (site / "chapters" / "ch01_power_laws.html").read_text("utf-8")
+    assert "_static/mathjax/tex-chtml.js" in page
+    assert (site / "_static" / "mathjax" / "tex-chtml.js").stat().st_size > 100_000
+    assert "\\(" in page or "\\[" in page, "the chapter should contain maths"
+
+
+def test_every_figure_has_alt_text(site):
+    missing = [
+        f"{page.relative_to(site)}: {image.get('src')}"
+        for page in _pages(site)
+        for image in _parse(page).images
+        if not (image.get("alt") or "").strip()
+    ]
+    assert not missing, f"images without alt text: {missing}"
+
+
+def test_chapter_one_has_figures(site):
+    assert len(_parse(site / "chapters" / "ch01_power_laws.html").images) >= 3
+
+
+def test_solutions_hide_behind_a_toggle(site):
+    page = (site / "solutions" / "ex01_power_laws.html").read_text("utf-8")
+    assert page.count("hide above-input") >= 5
+    assert "correct" in page
+
+
+def test_the_bibliography_lists_the_papers(site):
+    page = (site / "chapters" / "bibliography.html").read_text("utf-8")
+    for author in ("Kaplan", "Hoffmann", "Besiroglu"):
+        assert author in page

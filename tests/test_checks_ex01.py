@@ -1,0 +1,58 @@
+"""The ex01 checks accept the solution and reject each planted mistake with its hint."""
+
+import numpy as np
+import pytest
+
+from lib import powerlaw
+from lib.checks import ex01
+
+
+def solution_answers():
+    D, L2 = ex01.data_q2()
+    N, L3 = ex01.data_q3()
+    return {
+        ex01.q1: powerlaw.factor_per_decade(-ex01.KAPLAN_ALPHA_N),
+        ex01.q2: powerlaw.fit_power_law(D, L2).exponent,
+        ex01.q3: powerlaw.fit_power_law_with_floor(N, L3).floor,
+        ex01.q4: ex01.CHINCHILLA_MODEL_TERM.local_exponent(ex01.Q4_N),
+        ex01.q5: "b",
+    }
+
+
+@pytest.mark.parametrize("question", [ex01.q1, ex01.q2, ex01.q3, ex01.q4, ex01.q5])
+def test_the_solution_passes(question, capsys):
+    question(solution_answers()[question])
+    assert "correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("question", [ex01.q1, ex01.q2, ex01.q3, ex01.q4, ex01.q5])
+def test_the_placeholder_is_not_answered_yet(question):
+    with pytest.raises(AssertionError, match="not answered yet"):
+        question(...)
+
+
+@pytest.mark.parametrize(
+    ("question", "wrong", "hint"),
+    [
+        (ex01.q1, 10**0.076, "mind the sign"),
+        (ex01.q1, 2**-0.076, "factor for doubling"),
+        (ex01.q1, 1 - 0.076, "does not subtract"),
+        (ex01.q1, np.exp(-0.076), "not exp"),
+        (ex01.q2, 0.0954, "negative"),
+        (ex01.q2, float(np.polyfit(*ex01.data_q2(), deg=1)[0]), "fit log L against log D"),
+        (ex01.q3, float(ex01.data_q3()[1].min()), "smallest loss"),
+        (ex01.q3, 0.0, "no floor"),
+        (ex01.q4, -0.34, "reducible part alone"),
+        (ex01.q4, 0.016, "slope is negative"),
+        (ex01.q5, "a", "nothing new appears"),
+        (ex01.q5, "c", "comes from the metric"),
+    ],
+)
+def test_a_plausible_mistake_fails_with_its_hint(question, wrong, hint):
+    with pytest.raises(AssertionError, match=f"(?i){hint}"):
+        question(wrong)
+
+
+def test_the_data_sets_are_deterministic():
+    assert np.array_equal(ex01.data_q2()[1], ex01.data_q2()[1])
+    assert np.array_equal(ex01.data_q3()[1], ex01.data_q3()[1])

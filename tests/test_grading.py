@@ -1,0 +1,66 @@
+"""Tests for lib.grading: right answers pass, wrong ones fail with the right hint."""
+
+import re
+
+import numpy as np
+import pytest
+
+from lib import grading
+
+
+def test_a_right_number_prints_correct(capsys):
+    grading.check_number("Question 1", np.float64(0.5001), 0.5)
+    assert capsys.readouterr().out == "✔ Question 1: correct\n"
+
+
+@pytest.mark.parametrize("placeholder", [..., None])
+def test_a_placeholder_is_not_answered_yet(placeholder):
+    with pytest.raises(AssertionError, match="Question 2: not answered yet"):
+        grading.check_number("Question 2", placeholder, 1.0)
+
+
+@pytest.mark.parametrize("answer", ["0.5", [0.5], np.array([0.5, 0.6]), True])
+def test_a_non_number_is_rejected_with_its_type(answer):
+    with pytest.raises(AssertionError, match="expected a single number"):
+        grading.check_number("Question 1", answer, 0.5)
+
+
+@pytest.mark.parametrize("answer", [np.inf, np.nan, float("-inf")])
+def test_an_overflow_is_never_accepted(answer):
+    with pytest.raises(AssertionError, match="expected a finite number"):
+        grading.check_number("Question 1", answer, 1e308)
+
+
+def test_a_known_mistake_gets_its_own_hint():
+    with pytest.raises(AssertionError, match=re.escape("(got 2). Mind the sign.")):
+        grading.check_number("Q", 2.0, -2.0, mistakes=[(2.0, "Mind the sign.")], hint="Other.")
+
+
+def test_any_other_wrong_value_gets_the_general_hint():
+    with pytest.raises(AssertionError, match=re.escape("(got 3). Other.")):
+        grading.check_number("Q", 3.0, -2.0, mistakes=[(2.0, "Mind the sign.")], hint="Other.")
+
+
+def test_a_zero_dimensional_array_counts_as_a_number(capsys):
+    grading.check_number("Q", np.array(2.0), 2.0)
+    assert "correct" in capsys.readouterr().out
+
+
+def test_choice_accepts_any_case_and_spacing(capsys):
+    grading.check_choice("Question 5", " B ", "b", ["a", "b", "c"])
+    assert "correct" in capsys.readouterr().out
+
+
+def test_choice_rejects_an_option_that_does_not_exist():
+    with pytest.raises(AssertionError, match="answer with one of 'a', 'b', 'c', got 'd'"):
+        grading.check_choice("Question 5", "d", "b", ["a", "b", "c"])
+
+
+def test_a_wrong_choice_says_why():
+    with pytest.raises(AssertionError, match=re.escape("(chose 'a'). Nothing new appears.")):
+        grading.check_choice("Q", "a", "b", ["a", "b"], hints={"a": "Nothing new appears."})
+
+
+def test_check_true_fails_with_the_hint():
+    with pytest.raises(AssertionError, match="not correct yet. Sort it."):
+        grading.check_true("Q", [2, 1], False, "Sort it.")
