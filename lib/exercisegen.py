@@ -5,7 +5,8 @@ answer lines stand between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` at the st
 a line. The student copy replaces each such block by one placeholder line per name the
 block assigns (``name = ...  # your code here``), so the check cell can say "not
 answered yet". Outputs are stripped, cell ids and check cells are kept, and the
-``hide-input`` tag (which hides solutions on the website) is dropped.
+``hide-input`` tag and ``mystnb`` metadata (which hide solutions on the website behind
+a "Show the solution" toggle) are dropped.
 
 Markers that are unmatched, nested, indented or in a Markdown cell are errors, as is a
 block that assigns no name.
@@ -33,6 +34,7 @@ BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
 PLACEHOLDER = "...  # your code here"
 _WEBSITE_ONLY_TAGS = {"hide-input"}
+_WEBSITE_ONLY_METADATA = ("mystnb",)
 
 
 def _assigned_names(block: str, where: str) -> list[str]:
@@ -102,6 +104,8 @@ def make_exercise(solution: NotebookNode, name: str = "notebook") -> NotebookNod
         cell.source = strip_solutions(cell.source, where)
         cell.outputs = []
         cell.execution_count = None
+        for key in _WEBSITE_ONLY_METADATA:
+            cell.metadata.pop(key, None)
         tags = [tag for tag in cell.metadata.get("tags", []) if tag not in _WEBSITE_ONLY_TAGS]
         if tags:
             cell.metadata["tags"] = tags

@@ -37,7 +37,7 @@ def power_law_figure(
     ax.plot(_N, _N, color=plotting.PALETTE["orange"], linestyle="--", label="reducible part A·N^(−α)")
     ax.axhline(1.0, color=plotting.PALETTE["black"], linewidth=1, linestyle=":", label="floor E")
     plotting.label_loglog(ax, "N (parameters)", "L (nats/token)")
-    ax.legend(loc="upper right")
+    ax.legend(loc="lower left")
     update_power_law_figure(fig, alpha, floor, coefficient)
     return fig
 
@@ -55,7 +55,7 @@ def update_power_law_figure(fig: Figure, alpha: float, floor: float, coefficient
     slope = law.local_exponent(_N[-1])
     ax.set_title(f"α = {alpha:.2f}, E = {floor:.2f}: slope at N = 1e13 is {slope:.3f}")
     values = np.concatenate([law(_N), reducible(_N)])
-    ax.set_ylim(values.min() / 1.5, values.max() * 1.5)
+    ax.set_ylim(values.min() / 1.5, values.max() * 3)
 
 
 def power_law_explorer(

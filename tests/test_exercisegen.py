@@ -41,6 +41,7 @@ def _solution_notebook():
     nb = nbformat.v4.new_notebook()
     answer = nbformat.v4.new_code_cell(SOLUTION_CELL, id="ex99-answer-q1")
     answer.metadata["tags"] = ["answer", "hide-input"]
+    answer.metadata["mystnb"] = {"code_prompt_show": "Show the solution"}
     answer.outputs = [nbformat.v4.new_output("stream", text="1\n")]
     answer.execution_count = 3
     check = nbformat.v4.new_code_cell("ex99.q1(best)", id="ex99-check-q1")
@@ -56,7 +57,7 @@ def test_the_student_copy_keeps_ids_and_check_cells_and_drops_outputs_and_websit
     answer, check = exercise.cells[1], exercise.cells[2]
     assert "BEGIN SOLUTION" not in answer.source and "min(losses)" not in answer.source
     assert answer.outputs == [] and answer.execution_count is None
-    assert answer.metadata["tags"] == ["answer"]
+    assert answer.metadata == {"tags": ["answer"]}
     assert check == solution.cells[2]
     assert solution.cells[1].outputs, "the solution notebook must not be modified"
 
