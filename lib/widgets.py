@@ -37,6 +37,7 @@ def power_law_figure(
     ax.plot(_N, _N, color=plotting.PALETTE["orange"], linestyle="--", label="reducible part A·N^(−α)")
     ax.axhline(1.0, color=plotting.PALETTE["black"], linewidth=1, linestyle=":", label="floor E")
     plotting.label_loglog(ax, "N (parameters)", "L (nats/token)")
+    ax.minorticks_off()  # unlabelled minor ticks double the cost of every redraw
     ax.legend(loc="lower left")
     update_power_law_figure(fig, alpha, floor, coefficient)
     return fig
@@ -69,6 +70,9 @@ def power_law_explorer(
     output = ipw.Output()
     fig = power_law_figure(alpha, floor, coefficient)
     plt.close(fig)
+    # Solve the constrained layout once; re-solving it on every move doubles the redraw time.
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
 
     def redraw(_change: object = None) -> None:
         update_power_law_figure(fig, alpha_slider.value, floor_slider.value, coefficient)
