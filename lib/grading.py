@@ -12,6 +12,7 @@ runs without raising.
 
 from __future__ import annotations
 
+import decimal
 import math
 import numbers
 from collections.abc import Iterable, Sequence
@@ -48,6 +49,8 @@ def _as_real(question: str, answer: object) -> float:
     require_answer(question, answer)
     if isinstance(answer, np.ndarray) and answer.ndim == 0:
         answer = answer.item()
+    if isinstance(answer, decimal.Decimal):  # exact arithmetic is welcome (so is Fraction)
+        answer = float(answer)
     if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
         raise _fail(question, f"expected a single number, got {type(answer).__name__} {answer!r}.")
     value = float(answer)

@@ -1,6 +1,8 @@
 """Tests for lib.grading: right answers pass, wrong ones fail with the right hint."""
 
 import re
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -39,6 +41,12 @@ def test_a_known_mistake_gets_its_own_hint():
 def test_any_other_wrong_value_gets_the_general_hint():
     with pytest.raises(AssertionError, match=re.escape("(got 3). Other.")):
         grading.check_number("Q", 3.0, -2.0, mistakes=[(2.0, "Mind the sign.")], hint="Other.")
+
+
+@pytest.mark.parametrize("exact", [Fraction(102, 1), Decimal("102"), 102])
+def test_exact_arithmetic_is_accepted(exact, capsys):
+    grading.check_number("Q", exact, 102.0)
+    assert "correct" in capsys.readouterr().out
 
 
 def test_a_zero_dimensional_array_counts_as_a_number(capsys):
