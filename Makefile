@@ -20,6 +20,8 @@ help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 
 $(READY): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Python 3.11 or newer is needed (pinned NumPy/SciPy); try make PYTHON=python3.11"; exit 2; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
@@ -45,7 +47,7 @@ lab: $(READY) ## open the exercises in JupyterLab
 
 grade: $(READY) ## per-question scores for NB=notebook-or-folder (a folder also writes grades.csv)
 	@test -n "$(NB)" || { echo "usage: make grade NB=path/to/notebook.ipynb (or a folder)"; exit 2; }
-	$(BIN)/python -m lib.grader $(NB)
+	$(BIN)/python -m lib.grader "$(NB)"
 
 exercises: $(READY) ## regenerate exercises/ from solutions/
 	$(BIN)/python -m lib.exercisegen
