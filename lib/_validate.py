@@ -7,10 +7,12 @@ reader sees ``ValueError: X must be positive, got -3.0`` instead of a silent NaN
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["finite", "positive", "nonnegative", "same_shape", "as_output"]
+__all__ = ["finite", "positive", "nonnegative", "scalar", "same_shape", "as_output"]
 
 
 def _first_offender(values: NDArray[np.float64], bad: NDArray[np.bool_]) -> float:
@@ -19,6 +21,8 @@ def _first_offender(values: NDArray[np.float64], bad: NDArray[np.bool_]) -> floa
 
 def finite(x: ArrayLike, name: str) -> NDArray[np.float64]:
     """Return `x` as a float array, or raise if any element is NaN or infinite."""
+    if x is None or isinstance(x, (str, bytes)):
+        raise ValueError(f"{name} must be a number or an array of numbers, got {x!r}")
     try:
         values = np.asarray(x, dtype=float)
     except (TypeError, ValueError):
@@ -45,6 +49,16 @@ def nonnegative(x: ArrayLike, name: str) -> NDArray[np.float64]:
     if bad.any():
         raise ValueError(f"{name} must be non-negative, got {_first_offender(values, bad)}")
     return values
+
+
+def scalar(
+    x: ArrayLike, name: str, rule: Callable[[ArrayLike, str], NDArray[np.float64]] = finite
+) -> float:
+    """Return `x` as a float, or raise if it breaks `rule` or is not a single number."""
+    values = rule(x, name)
+    if values.ndim != 0:
+        raise ValueError(f"{name} must be a single number, got an array of shape {values.shape}")
+    return float(values)
 
 
 def same_shape(**arrays: NDArray[np.float64]) -> None:

@@ -58,9 +58,7 @@ class ChinchillaLaw:
 
     def __post_init__(self) -> None:
         for name in ("E", "A", "B", "alpha", "beta"):
-            value = _validate.positive(getattr(self, name), name)
-            if value.ndim != 0:
-                raise ValueError(f"{name} must be a single number, got shape {value.shape}")
+            _validate.scalar(getattr(self, name), name, _validate.positive)
 
     def loss(self, N: ArrayLike, D: ArrayLike) -> FloatOrArray:
         """Predicted loss for `N` parameters trained on `D` tokens (broadcasts).
@@ -175,7 +173,7 @@ class KaplanLaw:
 
     def __post_init__(self) -> None:
         for name in ("alpha_N", "N_c", "alpha_D", "D_c", "alpha_C", "C_c"):
-            _validate.positive(getattr(self, name), name)
+            _validate.scalar(getattr(self, name), name, _validate.positive)
 
     def loss(self, N: ArrayLike, D: ArrayLike) -> FloatOrArray:
         """Eq. 1.5: the loss of `N` non-embedding parameters trained (early-stopped) on `D` tokens."""

@@ -10,7 +10,7 @@ choice of metric, the argument of Schaeffer et al. (2023).
 References
 ----------
 Schaeffer, Miranda and Koyejo 2023, "Are Emergent Abilities of Large Language Models a
-Mirage?", arXiv:2304.15004, §2.
+Mirage?", arXiv:2304.15004 (abstract).
 """
 
 from __future__ import annotations
@@ -26,6 +26,20 @@ __all__ = ["token_probability", "exact_match_accuracy"]
 
 def token_probability(loss: ArrayLike) -> FloatOrArray:
     """Geometric-mean probability of the correct token at per-token loss `loss` (nats).
+
+    Parameters
+    ----------
+    loss : array_like
+        Per-token cross-entropy in nats, ``>= 0``.
+
+    Returns
+    -------
+    float or ndarray
+        ``exp(-loss)``.
+
+    References
+    ----------
+    Cross-entropy is the mean of ``-log p(correct token)``, so ``exp(-L)`` is the geometric mean of p.
 
     Examples
     --------
@@ -45,6 +59,16 @@ def exact_match_accuracy(loss: ArrayLike, answer_tokens: int) -> FloatOrArray:
         Per-token loss in nats, ``>= 0``.
     answer_tokens : int
         Length of the answer in tokens, ``>= 1``.
+
+    Returns
+    -------
+    float or ndarray
+        The toy model's exact-match accuracy, between 0 and 1.
+
+    References
+    ----------
+    Schaeffer et al. 2023, arXiv:2304.15004: nonlinear metrics such as exact match make
+    smooth improvements look like sudden jumps. The independence of tokens is the toy's assumption.
 
     Examples
     --------

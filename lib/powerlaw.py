@@ -64,9 +64,9 @@ class PowerLaw:
     rms_log_residual: float = 0.0
 
     def __post_init__(self) -> None:
-        _validate.positive(self.coefficient, "coefficient")
-        _validate.finite(self.exponent, "exponent")
-        _validate.nonnegative(self.floor, "floor")
+        _validate.scalar(self.coefficient, "coefficient", _validate.positive)
+        _validate.scalar(self.exponent, "exponent")
+        _validate.scalar(self.floor, "floor", _validate.nonnegative)
 
     def __call__(self, X: ArrayLike) -> FloatOrArray:
         """Evaluate the law at `X` (positive, broadcasts)."""
@@ -106,14 +106,28 @@ def power_law(X: ArrayLike, coefficient: float, exponent: float, floor: float = 
     1.0
     """
     X = _validate.positive(X, "X")
-    c = float(_validate.positive(coefficient, "coefficient"))
-    a = float(_validate.finite(exponent, "exponent"))
-    E = float(_validate.nonnegative(floor, "floor"))
+    c = _validate.scalar(coefficient, "coefficient", _validate.positive)
+    a = _validate.scalar(exponent, "exponent")
+    E = _validate.scalar(floor, "floor", _validate.nonnegative)
     return _validate.as_output(E + c * X**a)
 
 
 def factor_per_decade(exponent: ArrayLike) -> FloatOrArray:
     """The factor by which a pure power law changes when `X` grows tenfold: ``10**a``.
+
+    Parameters
+    ----------
+    exponent : array_like
+        The signed exponent ``a`` (finite).
+
+    Returns
+    -------
+    float or ndarray
+        ``L(10 X) / L(X) = 10**a``, the same at every `X`.
+
+    References
+    ----------
+    Kaplan et al. 2020, §1.2, which quotes the factor for doubling N, ``2**-0.076 = 0.95``.
 
     Examples
     --------
@@ -131,6 +145,22 @@ def local_exponent(X: ArrayLike, coefficient: float, exponent: float, floor: flo
     ``a * c X**a / (floor + c X**a)``, which shrinks towards 0 as ``L`` nears the floor.
     That is why a curve with a floor bends on log-log axes.
 
+    Parameters
+    ----------
+    X : array_like
+        Positive scale values.
+    coefficient, exponent, floor : float
+        The law ``floor + coefficient * X**exponent``; see `power_law`.
+
+    Returns
+    -------
+    float or ndarray
+        The local slope at each `X` (0 where the reducible part underflows).
+
+    References
+    ----------
+    Derivative of the law of Hoffmann et al. 2022, §3.3, in one variable.
+
     Examples
     --------
     >>> local_exponent(1e6, coefficient=1.0, exponent=-0.5)
@@ -139,11 +169,13 @@ def local_exponent(X: ArrayLike, coefficient: float, exponent: float, floor: flo
     -0.25
     """
     X = _validate.positive(X, "X")
-    c = float(_validate.positive(coefficient, "coefficient"))
-    a = float(_validate.finite(exponent, "exponent"))
-    E = float(_validate.nonnegative(floor, "floor"))
-    reducible = c * X**a
-    return _validate.as_output(a * reducible / (E + reducible))
+    c = _validate.scalar(coefficient, "coefficient", _validate.positive)
+    a = _validate.scalar(exponent, "exponent")
+    E = _validate.scalar(floor, "floor", _validate.nonnegative)
+    if E == 0:
+        return _validate.as_output(np.full_like(X, a))
+    with np.errstate(divide="ignore", over="ignore"):  # a reducible part of 0 gives slope 0
+        return _validate.as_output(a / (1.0 + E / (c * X**a)))
 
 
 def empirical_local_exponent(X: ArrayLike, L: ArrayLike) -> NDArray[np.float64]:
@@ -159,7 +191,13 @@ def empirical_local_exponent(X: ArrayLike, L: ArrayLike) -> NDArray[np.float64]:
     Returns
     -------
     ndarray
-        ``d log L / d log X`` at each point (``numpy.gradient`` in log-log space).
+        ``d log L / d log X`` at each point (``numpy.gradient`` in log-log space:
+        centred differences inside, one-sided at the two ends).
+
+    Raises
+    ------
+    ValueError
+        If `X` is not strictly increasing, the shapes differ or there are fewer than 2 points.
 
     Examples
     --------
@@ -202,6 +240,10 @@ def fit_power_law(X: ArrayLike, L: ArrayLike) -> PowerLaw:
     PowerLaw
         With ``floor = 0`` and the root-mean-square log residual of the fit.
 
+    References
+    ----------
+    Kaplan et al. 2020, §3: single-variable fits of ``L = (X_c / X)**alpha``.
+
     Examples
     --------
     >>> law = fit_power_law([1e6, 1e7, 1e8], [4.0, 2.0, 1.0])
@@ -235,6 +277,11 @@ def fit_power_law_with_floor(X: ArrayLike, L: ArrayLike) -> PowerLaw:
     -------
     PowerLaw
         The fitted law with its root-mean-square log residual.
+
+    References
+    ----------
+    Hoffmann et al. 2022, §3.3: they fit log-loss residuals too, with a Huber loss
+    (delta = 1e-3) and L-BFGS from a grid of starts; this function uses plain least squares.
 
     Examples
     --------
@@ -293,6 +340,30 @@ def broken_power_law(
     ``f1 = sharpness``: well below ``d1`` the reducible part falls like ``X**-c0``,
     well above it like ``X**-(c0 + c1)``; small ``f1`` makes the bend sharp.
 
+    Parameters
+    ----------
+    X : array_like
+        Positive scale values.
+    floor : float
+        ``a`` in the paper, the value approached as ``X`` grows (``>= 0``).
+    coefficient : float
+        ``b > 0``.
+    exponent_before, exponent_change : float
+        ``c0`` and ``c1``: the exponent before the break and its change after it.
+    break_at : float
+        ``d1 > 0``, where the bend happens.
+    sharpness : float
+        ``f1 > 0``; smaller is sharper.
+
+    Returns
+    -------
+    float or ndarray
+        ``L(X)``.
+
+    References
+    ----------
+    Caballero et al. 2023, "Broken Neural Scaling Laws", arXiv:2210.14891, eq. 1 (one break).
+
     Examples
     --------
     >>> L = broken_power_law([1e2, 1e8], 0.0, 1.0, 0.1, 0.4, 1e5, 0.1)
@@ -300,10 +371,10 @@ def broken_power_law(
     [0.631, 0.01]
     """
     X = _validate.positive(X, "X")
-    E = float(_validate.nonnegative(floor, "floor"))
-    b = float(_validate.positive(coefficient, "coefficient"))
-    c0 = float(_validate.finite(exponent_before, "exponent_before"))
-    c1 = float(_validate.finite(exponent_change, "exponent_change"))
-    d1 = float(_validate.positive(break_at, "break_at"))
-    f1 = float(_validate.positive(sharpness, "sharpness"))
+    E = _validate.scalar(floor, "floor", _validate.nonnegative)
+    b = _validate.scalar(coefficient, "coefficient", _validate.positive)
+    c0 = _validate.scalar(exponent_before, "exponent_before")
+    c1 = _validate.scalar(exponent_change, "exponent_change")
+    d1 = _validate.scalar(break_at, "break_at", _validate.positive)
+    f1 = _validate.scalar(sharpness, "sharpness", _validate.positive)
     return _validate.as_output(E + b * X**-c0 * (1.0 + (X / d1) ** (1.0 / f1)) ** (-c1 * f1))

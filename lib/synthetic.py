@@ -13,11 +13,27 @@ __all__ = ["noisy_measurements"]
 
 def noisy_measurements(
     law: PowerLaw, X: ArrayLike, *, relative_noise: float, seed: int
-) -> NDArray[np.float64]:
+) -> float | NDArray[np.float64]:
     """Values of `law` at `X` with multiplicative log-normal noise, reproducible by `seed`.
 
     Each value is ``law(X) * exp(eps)`` with ``eps ~ Normal(0, relative_noise)``, so the
     noise is a relative error of about ``relative_noise`` and the values stay positive.
+
+    Parameters
+    ----------
+    law : PowerLaw
+        The law the measurements follow.
+    X : array_like
+        Positive scale values.
+    relative_noise : float
+        Standard deviation of the log noise, ``>= 0`` (0.01 is about 1 %).
+    seed : int
+        Seed of NumPy's default generator; required, so data are reproducible.
+
+    Returns
+    -------
+    float or ndarray
+        One noisy value per `X`.
 
     Examples
     --------
@@ -26,6 +42,8 @@ def noisy_measurements(
     [10.0, 1.0]
     """
     X = _validate.positive(X, "X")
-    sigma = float(_validate.nonnegative(relative_noise, "relative_noise"))
-    rng = np.random.default_rng(seed)
-    return np.asarray(law(X)) * np.exp(rng.normal(0.0, sigma, size=X.shape))
+    sigma = _validate.scalar(relative_noise, "relative_noise", _validate.nonnegative)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"seed must be a whole number (the data must be reproducible), got {seed!r}")
+    rng = np.random.default_rng(int(seed))
+    return _validate.as_output(np.asarray(law(X)) * np.exp(rng.normal(0.0, sigma, size=X.shape)))

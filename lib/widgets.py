@@ -20,6 +20,7 @@ __all__ = ["power_law_figure", "update_power_law_figure", "power_law_explorer"]
 
 _N = np.logspace(6, 13, 200)
 _DEFAULT = published_law("hoffmann2022_N").law
+_WITH_FLOOR, _REDUCIBLE, _FLOOR = "with-floor", "reducible", "floor"
 
 
 def power_law_figure(
@@ -27,15 +28,38 @@ def power_law_figure(
     floor: float = _DEFAULT.floor,
     coefficient: float = _DEFAULT.coefficient,
 ) -> Figure:
-    """Draw ``L(N) = floor + coefficient * N**-alpha`` next to the same law without its floor.
+    """Draw ``L(N) = floor + coefficient * N**-alpha`` next to its reducible part and floor.
 
-    The defaults are the model term of Hoffmann et al. (2022, App. D.2) with the data
-    term taken to zero (infinite data): ``1.69 + 406.4 / N**0.34``.
+    Parameters
+    ----------
+    alpha : float
+        Exponent of the reducible part, positive (the loss falls like ``N**-alpha``).
+    floor : float
+        Irreducible loss E, ``>= 0``.
+    coefficient : float
+        ``A > 0``.
+
+    Returns
+    -------
+    Figure
+        A log-log figure of N from 1e6 to 1e13 parameters, updated by `update_power_law_figure`.
+
+    References
+    ----------
+    The defaults are the model term of Hoffmann et al. 2022, App. D.2, with the data term
+    taken to zero (infinite data): ``1.69 + 406.4 / N**0.34``.
     """
     fig, (ax,) = plotting.new_figure()
-    ax.plot(_N, _N, color=plotting.PALETTE["blue"], label="L = E + A·N^(−α)")
-    ax.plot(_N, _N, color=plotting.PALETTE["orange"], linestyle="--", label="reducible part A·N^(−α)")
-    ax.axhline(1.0, color=plotting.PALETTE["black"], linewidth=1, linestyle=":", label="floor E")
+    ax.plot(_N, _N, color=plotting.PALETTE["blue"], label="L = E + A·N^(−α)", gid=_WITH_FLOOR)
+    ax.plot(
+        _N,
+        _N,
+        color=plotting.PALETTE["orange"],
+        linestyle="--",
+        label="reducible part A·N^(−α)",
+        gid=_REDUCIBLE,
+    )
+    ax.axhline(1.0, color=plotting.PALETTE["black"], linewidth=1, linestyle=":", label="floor E", gid=_FLOOR)
     plotting.label_loglog(ax, "N (parameters)", "L (nats/token)")
     ax.minorticks_off()  # unlabelled minor ticks double the cost of every redraw
     ax.legend(loc="lower left")
@@ -44,9 +68,18 @@ def power_law_figure(
 
 
 def update_power_law_figure(fig: Figure, alpha: float, floor: float, coefficient: float) -> None:
-    """Redraw a figure made by `power_law_figure` for new constants (no new artists)."""
+    """Redraw a figure made by `power_law_figure` for new constants (no new artists).
+
+    Parameters
+    ----------
+    fig : Figure
+        A figure returned by `power_law_figure`.
+    alpha, floor, coefficient : float
+        The new constants, as in `power_law_figure`.
+    """
     ax = fig.axes[0]
-    with_floor, pure, floor_line = ax.lines
+    lines = {line.get_gid(): line for line in ax.lines}
+    with_floor, pure, floor_line = lines[_WITH_FLOOR], lines[_REDUCIBLE], lines[_FLOOR]
     law = PowerLaw(coefficient=coefficient, exponent=-alpha, floor=floor)
     reducible = PowerLaw(coefficient=coefficient, exponent=-alpha)
     with_floor.set_ydata(law(_N))
@@ -64,7 +97,18 @@ def power_law_explorer(
     floor: float = _DEFAULT.floor,
     coefficient: float = _DEFAULT.coefficient,
 ) -> ipw.VBox:
-    """Sliders for the exponent and the floor, redrawing `power_law_figure` as they move."""
+    """Sliders for the exponent and the floor, redrawing `power_law_figure` as they move.
+
+    Parameters
+    ----------
+    alpha, floor, coefficient : float
+        Starting values, as in `power_law_figure`.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The sliders above the figure; needs a running kernel to respond.
+    """
     alpha_slider = ipw.FloatSlider(value=alpha, min=0.02, max=0.8, step=0.01, description="α")
     floor_slider = ipw.FloatSlider(value=floor, min=0.0, max=3.0, step=0.01, description="floor E")
     output = ipw.Output()

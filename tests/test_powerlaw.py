@@ -50,6 +50,13 @@ def test_local_exponent_flattens_towards_zero_near_the_floor():
 
 def test_local_exponent_without_floor_is_the_exponent():
     assert powerlaw.local_exponent(123.0, 2.0, -0.7) == pytest.approx(-0.7)
+    assert powerlaw.local_exponent(1e300, 1.0, -2.0) == -2.0
+
+
+def test_local_exponent_is_zero_not_nan_where_the_reducible_part_underflows():
+    slopes = powerlaw.local_exponent(np.array([1.0, 1e300]), 1.0, -2.0, floor=0.5)
+    assert slopes[1] == 0.0
+    assert slopes[0] == pytest.approx(-2.0 / 1.5)
 
 
 def test_scalar_in_gives_float_out_and_arrays_broadcast():
@@ -133,6 +140,10 @@ def test_power_law_dataclass_evaluates_like_the_function():
         (lambda: powerlaw.empirical_local_exponent([3, 2, 1], [1, 2, 3]), "strictly increasing"),
         (lambda: powerlaw.PowerLaw(coefficient=0.0, exponent=-1), "coefficient must be positive"),
         (lambda: powerlaw.broken_power_law(10, 0, 1, 0.1, 0.4, 1e5, 0), "sharpness must be positive"),
+        (lambda: powerlaw.power_law(1.0, None, -0.5), "coefficient must be a number"),
+        (lambda: powerlaw.power_law(1.0, [1.0, 2.0], -0.5), "coefficient must be a single number"),
+        (lambda: powerlaw.local_exponent(1.0, 1.0, np.array([-1.0, -2.0])), "exponent must be a single"),
+        (lambda: powerlaw.PowerLaw(coefficient=np.array([1.0, 2.0]), exponent=-1), "a single number"),
     ],
 )
 def test_bad_input_raises_a_value_error_naming_the_argument(call, message):
