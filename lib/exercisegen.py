@@ -37,6 +37,20 @@ _WEBSITE_ONLY_TAGS = {"hide-input"}
 _WEBSITE_ONLY_METADATA = ("mystnb",)
 
 
+def _target_names(target: ast.expr, where: str) -> list[str]:
+    """Names bound by an assignment target; ``x[i] = ...`` or ``obj.x = ...`` are refused."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value, where)
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for element in target.elts for name in _target_names(element, where)]
+    raise ValueError(
+        f"{where}: a solution block may only assign plain names at its top level, "
+        f"not {ast.unparse(target)!r}: build the value first, then assign it"
+    )
+
+
 def _assigned_names(block: str, where: str) -> list[str]:
     try:
         tree = ast.parse(block)
@@ -51,20 +65,37 @@ def _assigned_names(block: str, where: str) -> list[str]:
         else:
             continue
         for target in targets:
-            for node in ast.walk(target):
-                if isinstance(node, ast.Name) and node.id not in names:
-                    names.append(node.id)
+            for name in _target_names(target, where):
+                if name not in names:
+                    names.append(name)
     if not names:
         raise ValueError(f"{where}: a solution block must assign the answer to a name")
     return names
 
 
 def strip_solutions(source: str, where: str = "cell") -> str:
-    """Replace every solution block in `source` by placeholder assignments.
+    r"""Replace every solution block in `source` by placeholder assignments.
+
+    Parameters
+    ----------
+    source : str
+        A code cell's source.
+    where : str
+        Where the cell is, for error messages.
+
+    Returns
+    -------
+    str
+        The source with each block replaced by ``name = ...  # your code here`` lines.
+
+    Raises
+    ------
+    ValueError
+        On unmatched, nested or indented markers, or a block that assigns no name.
 
     Examples
     --------
-    >>> print(strip_solutions("x = 1\\n# BEGIN SOLUTION\\ny = x + 1\\n# END SOLUTION"))
+    >>> print(strip_solutions("x = 1\n# BEGIN SOLUTION\ny = x + 1\n# END SOLUTION"))
     x = 1
     y = ...  # your code here
     """

@@ -18,8 +18,17 @@ import numbers
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-__all__ = ["check_number", "check_choice", "check_true", "require_answer", "NOT_ANSWERED"]
+__all__ = [
+    "check_number",
+    "check_array",
+    "check_monotone",
+    "check_choice",
+    "check_true",
+    "require_answer",
+    "NOT_ANSWERED",
+]
 
 NOT_ANSWERED = "not answered yet"
 
@@ -102,6 +111,8 @@ def check_number(
     Traceback (most recent call last):
     AssertionError: Question 1: not correct yet (got 1.191). Check the sign.
     """
+    if expected == 0 and atol == 0:
+        raise ValueError("expected is 0: give an absolute tolerance atol > 0")
     value = _as_real(question, answer)
     if _close(value, expected, rtol, atol):
         _correct(question)
@@ -110,6 +121,92 @@ def check_number(
         if _close(value, wrong, rtol, atol):
             raise _fail(question, f"not correct yet (got {value:.4g}). {wrong_hint}")
     raise _fail(question, f"not correct yet (got {value:.4g}). {hint}".rstrip())
+
+
+def _as_real_array(question: str, answer: object) -> np.ndarray:
+    require_answer(question, answer)
+    if isinstance(answer, (str, bytes, dict, set)):
+        raise _fail(question, f"expected a list or array of numbers, got {type(answer).__name__}.")
+    try:
+        values = np.array(answer, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise _fail(question, f"expected a list or array of numbers, got {answer!r}.") from None
+    if not np.all(np.isfinite(values)):
+        raise _fail(
+            question,
+            "expected finite numbers, got inf or nan: a value overflowed floating point, "
+            "e.g. a power of a huge number; rewrite the formula or use exact arithmetic.",
+        )
+    return values
+
+
+def check_array(
+    question: str,
+    answer: object,
+    expected: ArrayLike,
+    *,
+    rtol: float = 1e-3,
+    atol: float = 0.0,
+    hint: str = "",
+) -> None:
+    """Check a list or array of numbers element by element against `expected`.
+
+    Parameters
+    ----------
+    question : str
+        Label used in every message.
+    answer : object
+        The student's answer: a list, tuple or array of real numbers.
+    expected : array_like
+        The right values, computed from `lib`; the answer must have the same shape.
+    rtol, atol : float
+        Relative and absolute tolerance per element.
+    hint : str
+        Hint shown when a value is wrong; the message also names the first wrong element.
+
+    Examples
+    --------
+    >>> check_array("Question 1", [13, 2.2], [13.0, 2.2])
+    ✔ Question 1: correct
+    >>> check_array("Question 1", [13, 2.5], [13.0, 2.2], hint="Recompute the second point.")
+    Traceback (most recent call last):
+    AssertionError: Question 1: not correct yet: element 1 is 2.5, not right. Recompute the second point.
+    """
+    values = _as_real_array(question, answer)
+    target = np.asarray(expected, dtype=float)
+    if values.shape != target.shape:
+        raise _fail(
+            question, f"expected {target.size} values in shape {target.shape}, got shape {values.shape}."
+        )
+    wrong = ~(np.abs(values - target) <= atol + rtol * np.abs(target))
+    if not wrong.any():
+        _correct(question)
+        return
+    index = int(np.flatnonzero(wrong)[0])
+    position = np.unravel_index(index, target.shape) if target.ndim > 1 else index
+    got = values.flat[index]
+    raise _fail(question, f"not correct yet: element {position} is {got:.4g}, not right. {hint}".rstrip())
+
+
+def check_monotone(question: str, answer: object, *, increasing: bool, hint: str = "") -> None:
+    """Check that a sequence of numbers strictly increases (or decreases).
+
+    Examples
+    --------
+    >>> check_monotone("Question 2", [3.0, 2.5, 2.1], increasing=False)
+    ✔ Question 2: correct
+    """
+    values = _as_real_array(question, answer).ravel()
+    if values.size < 2:
+        raise _fail(question, f"expected at least 2 values, got {values.size}.")
+    steps = np.diff(values)
+    ok = np.all(steps > 0) if increasing else np.all(steps < 0)
+    if not ok:
+        direction = "increase" if increasing else "decrease"
+        raise _fail(
+            question, f"not correct yet: the values should {direction} at every step. {hint}".rstrip()
+        )
+    _correct(question)
 
 
 def check_choice(

@@ -11,6 +11,13 @@ SOLUTION_CELL = (
 )
 
 
+def test_starred_and_nested_targets_give_their_names():
+    source = "# BEGIN SOLUTION\n(a, [b, *c]) = 1, [2, 3, 4]\n# END SOLUTION"
+    assert exercisegen.strip_solutions(source).splitlines() == [
+        f"{name} = ...  # your code here" for name in "abc"
+    ]
+
+
 def test_a_block_becomes_one_placeholder_per_assigned_name():
     assert exercisegen.strip_solutions(SOLUTION_CELL) == (
         "import numpy as np\n"
@@ -30,6 +37,7 @@ def test_a_block_becomes_one_placeholder_per_assigned_name():
         ("if True:\n    # BEGIN SOLUTION\n    x = 1\n    # END SOLUTION", "markers must start the line"),
         ("# BEGIN SOLUTION\nprint(1)\n# END SOLUTION", "must assign the answer"),
         ("# BEGIN SOLUTION\nx = (\n# END SOLUTION", "not valid Python"),
+        ("# BEGIN SOLUTION\nx[i] = 1\n# END SOLUTION", "only assign plain names"),
     ],
 )
 def test_malformed_markers_are_errors(source, message):

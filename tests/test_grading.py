@@ -72,3 +72,38 @@ def test_a_wrong_choice_says_why():
 def test_check_true_fails_with_the_hint():
     with pytest.raises(AssertionError, match="not correct yet. Sort it."):
         grading.check_true("Q", [2, 1], False, "Sort it.")
+
+
+def test_check_number_refuses_a_zero_target_without_an_absolute_tolerance():
+    with pytest.raises(ValueError, match="atol"):
+        grading.check_number("Q", 0.0, 0.0)
+
+
+def test_an_array_of_right_values_passes(capsys):
+    grading.check_array("Q", (13, 2.2, 102, 102), np.array([13.0, 2.2, 102.0, 102.0]))
+    assert "correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (..., "not answered yet"),
+        ([13.0, 2.2, 102.0], "expected 4 values"),
+        ([13.0, 2.2, np.inf, 102.0], "expected finite numbers"),
+        ([13.0, 2.2, float("nan"), 102.0], "expected finite numbers"),
+        ("13, 2.2", "expected a list or array of numbers"),
+        ([13.0, 2.2, 100.0, 102.0], "element 2 is 100"),
+    ],
+)
+def test_a_wrong_array_is_rejected_with_a_reason(answer, message):
+    with pytest.raises(AssertionError, match=message):
+        grading.check_array("Q", answer, [13.0, 2.2, 102.0, 102.0])
+
+
+def test_monotone_checks_the_direction(capsys):
+    grading.check_monotone("Q", [1, 2, 3], increasing=True)
+    assert "correct" in capsys.readouterr().out
+    with pytest.raises(AssertionError, match="should decrease at every step"):
+        grading.check_monotone("Q", [3, 2, 2], increasing=False)
+    with pytest.raises(AssertionError, match="at least 2 values"):
+        grading.check_monotone("Q", [3], increasing=False)

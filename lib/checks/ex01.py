@@ -7,6 +7,7 @@ from numpy.typing import NDArray
 
 from lib import grading, powerlaw
 from lib.literature import published_law
+from lib.powerlaw import PowerLaw
 from lib.synthetic import noisy_measurements
 
 __all__ = ["KAPLAN_ALPHA_N", "data_q2", "data_q3", "q1", "q2", "q3", "q4", "q5", "Q4_N"]
@@ -16,16 +17,22 @@ CHINCHILLA_MODEL_TERM = published_law("hoffmann2022_N").law
 Q4_N = 70e9  # Chinchilla's size (Hoffmann et al. 2022, Table 1)
 
 
+# The laws behind the synthetic runs of Questions 2 and 3 are deliberately not published
+# ones, so that the answers cannot be copied from a table: they must be fitted.
+_Q2_LAW = PowerLaw(coefficient=18.7, exponent=-0.083)
+_Q3_LAW = PowerLaw(coefficient=350.0, exponent=-0.31, floor=1.93)
+
+
 def data_q2() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Twelve (D tokens, loss) runs following Kaplan's L(D) with 1 % noise."""
+    """Twelve synthetic (D tokens, loss) runs from a pure power law with 2 % noise."""
     D = np.logspace(7, 10, 12)
-    return D, noisy_measurements(published_law("kaplan2020_D").law, D, relative_noise=0.01, seed=20200123)
+    return D, noisy_measurements(_Q2_LAW, D, relative_noise=0.02, seed=5)
 
 
 def data_q3() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Twelve (N parameters, loss) runs following Chinchilla's model term with 0.3 % noise."""
+    """Twelve synthetic (N parameters, loss) runs from a law with a floor and 0.4 % noise."""
     N = np.logspace(7, 11, 12)
-    return N, noisy_measurements(CHINCHILLA_MODEL_TERM, N, relative_noise=0.003, seed=20220329)
+    return N, noisy_measurements(_Q3_LAW, N, relative_noise=0.004, seed=3)
 
 
 def q1(factor: object) -> None:
