@@ -1,7 +1,9 @@
 """Single-variable power laws as published, read from ``lib/data/published_power_laws.csv``.
 
-Each row is one law with its paper, BibTeX key and the place in the paper it comes
-from. Kaplan et al. (2020) publish pure laws ``L = (X_c / X)**alpha``; Hoffmann et al.
+Each row is one law with its paper, BibTeX key, the place in the paper it comes from
+and the range its runs covered: Kaplan et al. 2020, §2.2-3 (models of 768 to 1.5e9
+non-embedding parameters, 22M to 23B tokens); Hoffmann et al. 2022, abstract (70M to
+16B parameters, 5B to 500B tokens; the replication refits the same runs). Kaplan et al. (2020) publish pure laws ``L = (X_c / X)**alpha``; Hoffmann et al.
 (2022) and the replication by Besiroglu et al. (2024) publish ``L = E + A / N**alpha
 + B / D**beta``, whose one-variable slices (the other variable taken to infinity) are
 ``E + A / X**alpha``.
@@ -42,6 +44,9 @@ class PublishedLaw:
         The exponent as published, positive: ``L`` falls like ``X**-alpha``.
     law : PowerLaw
         The law itself, in the course's signed form ``E + c * X**(-alpha)``.
+    fitted_range : tuple of float, or None
+        The smallest and largest X among the paper's runs, in `units`: the law was
+        measured there and is an extrapolation elsewhere. None where not recorded.
     """
 
     key: str
@@ -53,6 +58,7 @@ class PublishedLaw:
     alpha: float
     where: str
     law: PowerLaw
+    fitted_range: tuple[float, float] | None
 
 
 def _row_to_law(row: dict[str, str]) -> PublishedLaw:
@@ -62,6 +68,7 @@ def _row_to_law(row: dict[str, str]) -> PublishedLaw:
     else:
         coefficient = float(row["coefficient"])
     law = PowerLaw(coefficient=coefficient, exponent=-alpha, floor=float(row["floor"]))
+    fitted_range = (float(row["fit_min"]), float(row["fit_max"])) if row["fit_min"] else None
     return PublishedLaw(
         key=row["key"],
         paper=row["paper"],
@@ -72,6 +79,7 @@ def _row_to_law(row: dict[str, str]) -> PublishedLaw:
         alpha=alpha,
         where=row["where"],
         law=law,
+        fitted_range=fitted_range,
     )
 
 

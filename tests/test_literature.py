@@ -40,6 +40,14 @@ def test_every_row_cites_a_key_in_references_bib():
     assert {law.cite_key for law in published_laws()} <= BIB_KEYS
 
 
+def test_fitted_ranges_are_those_of_the_papers_runs():
+    # Kaplan et al. 2020 §2.2-3: 768 to 1.5e9 non-embedding parameters; Hoffmann et al. 2022
+    # abstract: 70M to over 16B parameters, 5B to 500B tokens
+    assert published_law("kaplan2020_N").fitted_range == (768, 1.5e9)
+    assert published_law("hoffmann2022_D").fitted_range == (5e9, 5e11)
+    assert published_law("kaplan2020_C").fitted_range is None
+
+
 def test_unknown_key_lists_the_known_ones():
     with pytest.raises(ValueError, match="key must be one of .*kaplan2020_N"):
         published_law("gpt5_N")
