@@ -25,7 +25,7 @@ from lib.compute import PF_DAY
 from lib.literature import published_law
 from lib.powerlaw import FloatOrArray
 
-__all__ = ["ChinchillaLaw", "KaplanLaw", "CHINCHILLA", "EPOCH_REPLICATION", "KAPLAN"]
+__all__ = ["ChinchillaLaw", "KaplanLaw", "CHINCHILLA", "EPOCH_REPLICATION", "KAPLAN", "LECTURE_TOY"]
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,10 @@ CHINCHILLA = _from_published("hoffmann2022")
 
 EPOCH_REPLICATION = _from_published("besiroglu2024")
 """The replication's refit: E 1.82, A 482.01, B 2085.43, alpha 0.3478, beta 0.3658."""
+
+LECTURE_TOY = ChinchillaLaw(E=2.0, A=1000.0, B=1000.0, alpha=1 / 3, beta=1 / 4)
+"""A made-up law with round numbers, ``2 + 1000/N**(1/3) + 1000/D**(1/4)``, from a
+university lecture's exercise (chapter 3): it has the Chinchilla form, not fitted constants."""
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ import pytest
 from scipy import optimize
 
 from lib.compute import training_flops
-from lib.laws import CHINCHILLA, EPOCH_REPLICATION, KAPLAN, ChinchillaLaw, KaplanLaw
+from lib.laws import CHINCHILLA, EPOCH_REPLICATION, KAPLAN, LECTURE_TOY, ChinchillaLaw, KaplanLaw
 
-TOY = ChinchillaLaw(E=2.0, A=1000.0, B=1000.0, alpha=1 / 3, beta=1 / 4)
+TOY = LECTURE_TOY
 BUDGETS = [1e18, 1e21, 5.76e23, 1e26]
 
 
