@@ -2,15 +2,33 @@
 
 A PATH is a notebook or a folder of notebooks. Each notebook is graded against its
 exercise, named by the notebook metadata ``course.exercise`` or else by ``exNN`` in the
-file name; the pristine release of exercise ``exNN`` is ``exercises/exNN_*.ipynb`` next
-to the installed `lib` package (or in ``--release DIR``). A question passes when its
-check cell (a code cell tagged ``check`` with id ``exNN-check-qK``) runs without
-raising under nbval. The student's files are never written: every notebook is graded
-from a copy in a temporary folder, one ``pytest --nbval-lax`` run for all of them.
+file name. The pristine release of exercise ``exNN`` is ``solutions/exNN_*.ipynb`` next
+to the installed `lib` package (``exercises/`` when there is no ``solutions/``), or the
+``exNN_*.ipynb`` in ``--release DIR``, which may hold either kind. Only its check cells
+are used, and the generator keeps them identical in a solution and its exercise;
+``exercises/`` is not the default because students work there in place (``make lab``).
+
+A check cell is a code cell tagged ``check`` with id ``exNN-check-qK``; its last
+statement, on a line of its own, calls ``exNN.qK(answer)`` with one argument, and the
+cell imports the module with ``from lib.checks import exNN``. A release whose check
+cells do not have this shape is a grading error. A question passes when
+
+1. its check cell runs without raising under nbval (``pytest --nbval-lax``),
+2. the answer handed to the check was recorded, and
+3. the check function, called again by the grader in its own process, from its own
+   `lib`, on the recorded answer, raises nothing.
+
+Otherwise its hint is the error of the check cell in the kernel, or the message of
+the check outside it, or "the answer was not recorded". The student's files are never
+written: every notebook is graded from a copy in a temporary folder, in one pytest
+run for all of them. For a folder, the grades also go to ``FOLDER/grades.csv``.
 
 Anti-tampering
 --------------
-The notebook is the student's, so everything in it is treated as untrusted:
+The notebook is the student's, so everything in it is treated as untrusted. There are
+two layers.
+
+*In the kernel*, the check cells run as released, against a pristine `lib`:
 
 - Check cells are restored from the pristine release by cell id, with the release's
   source, tags and metadata. An edited check cell, a ``raises-exception`` or
@@ -20,43 +38,68 @@ The notebook is the student's, so everything in it is treated as untrusted:
 - The `lib` package is restored too: a copy of the grader's own `lib` is placed next to
   the copied notebook (the kernel's working folder, so ``import lib`` in the notebook
   finds the copy), and every check cell starts with a one-line preamble that drops all
-  ``lib`` modules from ``sys.modules`` and imports `lib` afresh from that copy. A
-  student who monkeypatches ``lib.checks.exNN.q1`` or ``lib.grading.check_number``,
-  rebinds ``exNN`` or puts a fake module into ``sys.modules`` in an earlier cell gets
-  the real check anyway; lib files edited on the student's disk are never used.
+  ``lib`` modules from ``sys.modules`` and imports `lib` afresh from that copy, so
+  that a monkeypatched check or helper, or a rebound ``exNN``, is not what runs. Lib
+  files edited on the student's own disk are never used.
 - After the run the lib copy is compared with its state before the run; if a notebook
   wrote to it, every question of that notebook fails.
 - A check cell that is skipped or missing from the report counts as failed.
 
-Limits: the notebook's code runs in the same kernel as the check cells, with the
-grader's user rights. A determined student can still defeat in-kernel checks (IPython
-input transformers or custom exception handlers, patched builtins or NumPy, import
-hooks) or write to files outside the temporary folder. Grade untrusted notebooks in a
-container or as an unprivileged user, and read the notebooks that score surprisingly.
+This layer alone can be fooled, since the student's code runs in the same kernel
+before the check cells: an IPython custom exception handler, a fake ``sys`` in
+``sys.modules`` (which makes the preamble a no-op), patched builtins, or a lib copy
+edited in an early cell and put back in the last all made wrong answers pass.
+
+*Outside the kernel*, the value is judged by trusted code. Just before its check call,
+every restored check cell records the call's argument with `lib._answers.record` in
+``answers.jsonl`` in the notebook's folder (JSON that decodes only to plain values:
+numbers, strings, lists, tuples, arrays). After the run the grader takes the last
+answer recorded for each check cell and calls the check function on it itself, in its
+own process, with the check modules it imported before any notebook ran. Patched checks,
+faked ``sys.modules``, custom exception handlers, patched builtins or NumPy, or an
+edited-and-restored lib copy therefore cannot turn a wrong value into a pass: at most
+they lose the record, and a question with no record fails.
+
+Limits: the grade says that the right value reached the check, not how it was found.
+A student who obtains the right value some other way gets credit: by calling `lib` in
+the notebook (the checks compute the expected values from `lib`, and a helper patched
+in the kernel can capture them), by reading the solutions, or by copying a classmate's,
+then writing it to the answers file directly. Notebook code runs with the grader's
+user rights, so it can read and write any file the grader can: the other notebooks of
+the batch and their answers files (they run side by side in one temporary folder), the
+submissions, the course, the venv, the grader itself for later runs. Grade untrusted
+notebooks in a container or as an unprivileged user, one notebook per container for
+a batch of mutually untrusted students, and read the notebooks that score surprisingly.
 
 Usage::
 
     python -m lib.grader exercises/ex01_power_laws.ipynb
-    python -m lib.grader submissions/ --csv grades.csv --timeout 120
+    python -m lib.grader submissions/ --timeout 120      # also writes submissions/grades.csv
+    python -m lib.grader submissions/ --csv grades.csv --release exercises/
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import contextlib
 import copy
 import csv
 import hashlib
+import importlib
+import io
 import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
 import textwrap
 import warnings
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -65,9 +108,13 @@ import nbformat
 from nbformat import NotebookNode
 
 import lib
+from lib import _answers
 
 __all__ = [
+    "ANSWERS_NAME",
+    "NOT_RECORDED",
     "CellProblem",
+    "CheckCall",
     "GradingError",
     "NotebookResult",
     "QuestionResult",
@@ -79,6 +126,8 @@ __all__ = [
     "identify_exercise",
     "lib_preamble",
     "main",
+    "parse_check_cell",
+    "record_line",
     "restore_check_cells",
     "write_csv",
 ]
@@ -86,6 +135,12 @@ __all__ = [
 CHECK_TAG = "check"
 DEFAULT_TIMEOUT = 60.0
 UNREADABLE = "could not read notebook"
+ANSWERS_NAME = "answers.jsonl"
+NOT_RECORDED = "the answer was not recorded: the check cell did not run normally"
+_MAX_ANSWERS_BYTES = 64 << 20
+_CHECK_SHAPE = (
+    "its last statement must be a check call `exNN.qK(answer)` with exactly one positional argument"
+)
 _EXERCISE = re.compile(r"ex\d\d")
 _QUESTION_NUMBER = re.compile(r"-q(\d+)$")
 _NBVAL_TAGS = frozenset(
@@ -129,7 +184,8 @@ class QuestionResult:
     cell_id : str
         The check cell's id.
     passed : bool
-        Whether the check cell ran without raising.
+        Whether the check cell ran without raising and the grader's own check of the
+        recorded answer passed too.
     hint : str
         Why it failed (the check's message or the error), empty when passed.
     """
@@ -201,9 +257,38 @@ class NotebookResult:
         return len(self.questions)
 
 
+class CheckCall(NamedTuple):
+    """The call ``module.function(argument)`` that ends a check cell, on line ``line``."""
+
+    module: str
+    function: str
+    argument: str  # the source of the argument expression
+    line: int  # where the call starts, counting lines of the cell's source from 0
+
+
 class _Outcome(NamedTuple):
     status: str  # "passed", "failed" or "skipped"
     text: str
+
+
+@dataclass(frozen=True)
+class _Check:
+    cell: NotebookNode  # the pristine check cell
+    function: Callable[[object], object]  # the grader's own lib.checks.exNN.qK
+
+    @property
+    def cell_id(self) -> str:
+        return self.cell["id"]
+
+    @property
+    def label(self) -> str:
+        return _label(self.cell["id"])
+
+
+@dataclass(frozen=True)
+class _Release:
+    notebook: NotebookNode
+    checks: list[_Check]
 
 
 @dataclass(frozen=True)
@@ -212,16 +297,23 @@ class _Job:
     exercise: str
     notebook: Path
     cells: list[NotebookNode]
-    checks: list[NotebookNode]
+    checks: list[_Check]
     lib_digest: str
+    answers: Path
 
 
 # Finding the exercise --------------------------------------------------------------------
 
 
 def default_release() -> Path:
-    """The ``exercises/`` folder of the course the grader's own `lib` belongs to."""
-    return Path(lib.__file__).resolve().parent.parent / "exercises"
+    """The ``solutions/`` folder of the course the grader's own `lib` belongs to.
+
+    Its check cells are those of ``exercises/``, which students edit in place; when
+    there is no ``solutions/`` (a course shipped without them), ``exercises/``.
+    """
+    course = Path(lib.__file__).resolve().parent.parent
+    solutions = course / "solutions"
+    return solutions if solutions.is_dir() else course / "exercises"
 
 
 def identify_exercise(path: Path, notebook: dict | None) -> str | None:
@@ -245,15 +337,137 @@ def identify_exercise(path: Path, notebook: dict | None) -> str | None:
     return found.group() if found else None
 
 
-def _load_pristine(exercise: str, release: Path) -> NotebookNode | str:
-    """The released ``exNN_*.ipynb`` of `exercise`, or why there is none to grade against."""
+def _load_pristine(exercise: str, release: Path) -> _Release | str:
+    """The released ``exNN_*.ipynb`` of `exercise` and its checks, or why it cannot be used.
+
+    The check functions are imported here, from the grader's own `lib`, before any
+    student code runs.
+    """
     candidates = sorted(release.glob(f"{exercise}_*.ipynb"))
     if not candidates:
         return f"unknown exercise {exercise}: no {exercise}_*.ipynb in {release}"
-    pristine = nbformat.read(candidates[0], as_version=4)
-    if not _check_cells(pristine):
+    try:
+        pristine = nbformat.read(candidates[0], as_version=4)
+    except _UNREADABLE_ERRORS as error:
+        return f"the release is wrong: cannot read {candidates[0]}: {error}"
+    cells = _check_cells(pristine)
+    if not cells:
         return f"{candidates[0]} has no check cells (code cells tagged {CHECK_TAG!r} with an id)"
-    return pristine
+    checks = []
+    for cell in cells:
+        try:
+            checks.append(_Check(cell, _trusted_check(cell)))
+        except ValueError as error:
+            where = f"{candidates[0]}, check cell {cell['id']}"
+            return f"the release is wrong, not the notebook: {where}: {error}"
+    return _Release(pristine, checks)
+
+
+def parse_check_cell(source: str) -> CheckCall:
+    r"""The check call that ends the source of a pristine check cell.
+
+    Parameters
+    ----------
+    source : str
+        The cell's source.
+
+    Returns
+    -------
+    CheckCall
+        The module ``exNN``, the function ``qK``, the source of the argument and the
+        line where the call starts.
+
+    Raises
+    ------
+    ValueError
+        If the last statement is not ``exNN.qK(<one expression>)`` at the start of a
+        line, or the cell does not import ``exNN`` with ``from lib.checks import exNN``.
+
+    Examples
+    --------
+    >>> parse_check_cell("from lib.checks import ex01\n\nex01.q1(factor)")
+    CheckCall(module='ex01', function='q1', argument='factor', line=2)
+    >>> parse_check_cell("from lib.checks import ex01\nex01.q1(factor, 2)")
+    Traceback (most recent call last):
+    ValueError: its last statement must be a check call `exNN.qK(answer)` with exactly one positional argument
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as error:
+        raise ValueError(f"it is not valid Python: {error.msg} (line {error.lineno})") from None
+    last = tree.body[-1] if tree.body else None
+    call = last.value if isinstance(last, ast.Expr) else None
+    if not (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and isinstance(call.func.value, ast.Name)
+        and len(call.args) == 1
+        and not isinstance(call.args[0], ast.Starred)
+        and not call.keywords
+    ):
+        raise ValueError(_CHECK_SHAPE)
+    module, function = call.func.value.id, call.func.attr
+    if not _EXERCISE.fullmatch(module) or function.startswith("_"):
+        raise ValueError(f"{_CHECK_SHAPE}, not {module}.{function}(...)")
+    imported = any(
+        isinstance(statement, ast.ImportFrom)
+        and statement.module == "lib.checks"
+        and statement.level == 0
+        and any(alias.name == module and alias.asname in (None, module) for alias in statement.names)
+        for statement in tree.body[:-1]
+    )
+    if not imported:
+        raise ValueError(f"it must import the module it calls with `from lib.checks import {module}`")
+    if last.col_offset != 0:
+        raise ValueError("its check call must start a line of its own")
+    argument = ast.get_source_segment(source, call.args[0]) or ""
+    return CheckCall(module, function, argument, last.lineno - 1)
+
+
+def record_line(answers: Path, cell_id: str, argument: str) -> str:
+    r"""The line, put before a check call, that records its `argument` in `answers`.
+
+    Examples
+    --------
+    >>> line = record_line(Path("/tmp/a.jsonl"), "ex01-check-q1", "factor")
+    >>> print(line.replace("; ", ";\n"))
+    import lib._answers as _grader_answers;
+    _grader_answers.record('/tmp/a.jsonl', 'ex01-check-q1', (factor))  # added by the grader
+    """
+    return (
+        "import lib._answers as _grader_answers; "
+        f"_grader_answers.record({str(answers)!r}, {cell_id!r}, ({argument}))  # added by the grader"
+    )
+
+
+def _with_record(source: str, answers: Path, cell_id: str) -> str:
+    """`source` with the line that records the check's argument just before the check call."""
+    call = parse_check_cell(source)
+    lines = source.split("\n")
+    lines.insert(call.line, record_line(answers, cell_id, call.argument))
+    recording = "\n".join(lines)
+    try:
+        before, after = ast.parse(source).body, ast.parse(recording).body
+    except SyntaxError:
+        after = None
+    if after is None or len(after) != len(before) + 2 or ast.dump(after[-1]) != ast.dump(before[-1]):
+        raise ValueError("the line that records the answer cannot be put before its check call")
+    return recording
+
+
+def _trusted_check(cell: NotebookNode) -> Callable[[object], object]:
+    """The grader's own check function that `cell` calls; ValueError if there is none."""
+    call = parse_check_cell(cell["source"])
+    _with_record(cell["source"], Path(ANSWERS_NAME), cell["id"])
+    name = f"lib.checks.{call.module}"
+    try:
+        module = importlib.import_module(name)
+    except Exception as error:
+        raise ValueError(f"cannot import {name}: {type(error).__name__}: {error}") from None
+    function = getattr(module, call.function, None)
+    if not callable(function):
+        raise ValueError(f"{name} has no check function {call.function}")
+    return function
 
 
 def _check_cells(pristine: NotebookNode) -> list[NotebookNode]:
@@ -305,12 +519,12 @@ def _read_notebook(path: Path) -> NotebookNode:
 
 
 def lib_preamble(lib_dir: Path) -> str:
-    """One line that re-imports `lib` from `lib_dir`, dropping every loaded ``lib`` module.
+    r"""One line that re-imports `lib` from `lib_dir`, dropping every loaded ``lib`` module.
 
     Examples
     --------
     >>> line = lib_preamble(Path("/tmp/x/lib"))
-    >>> "\\n" in line, "spec_from_file_location" in line
+    >>> "\n" in line, "spec_from_file_location" in line
     (False, True)
     """
     init = str(lib_dir / "__init__.py")
@@ -336,9 +550,10 @@ def _without_outputs(cell: NotebookNode) -> NotebookNode:
     return cell
 
 
-def _restored(check: NotebookNode, preamble: str) -> NotebookNode:
+def _restored(check: NotebookNode, preamble: str, answers: Path | None) -> NotebookNode:
     cell = _without_outputs(check)
-    cell["source"] = f"{preamble}\n{check['source']}" if preamble else check["source"]
+    source = check["source"] if answers is None else _with_record(check["source"], answers, check["id"])
+    cell["source"] = f"{preamble}\n{source}" if preamble else source
     tags = [tag for tag in _tags(cell) if tag not in _NBVAL_TAGS]
     cell["metadata"]["tags"] = tags
     return cell
@@ -352,7 +567,9 @@ def _insertion_point(cells: list[NotebookNode], earlier_ids: Sequence[str]) -> i
     return len(cells)
 
 
-def restore_check_cells(student: NotebookNode, pristine: NotebookNode, preamble: str = "") -> NotebookNode:
+def restore_check_cells(
+    student: NotebookNode, pristine: NotebookNode, preamble: str = "", answers: Path | None = None
+) -> NotebookNode:
     """A copy of `student` whose check cells are those of `pristine`, outputs stripped.
 
     Parameters
@@ -363,6 +580,9 @@ def restore_check_cells(student: NotebookNode, pristine: NotebookNode, preamble:
         The released exercise.
     preamble : str
         A line put before the source of every check cell (see `lib_preamble`).
+    answers : Path, optional
+        If given, every check cell records its check's argument in this file (see
+        `record_line`), on a line put just before the check call.
 
     Returns
     -------
@@ -371,6 +591,12 @@ def restore_check_cells(student: NotebookNode, pristine: NotebookNode, preamble:
         first one; later duplicates are dropped); each missing check cell is inserted
         after the nearest cell that precedes it in `pristine` and is still present, or
         at the end.
+
+    Raises
+    ------
+    ValueError
+        If `answers` is given and a pristine check cell does not end with a check call
+        (see `parse_check_cell`).
     """
     checks = {cell["id"]: cell for cell in _check_cells(pristine)}
     cells: list[NotebookNode] = []
@@ -380,13 +606,13 @@ def restore_check_cells(student: NotebookNode, pristine: NotebookNode, preamble:
         if cell_id not in checks:
             cells.append(_without_outputs(cell))
         elif cell_id not in present:
-            cells.append(_restored(checks[cell_id], preamble))
+            cells.append(_restored(checks[cell_id], preamble, answers))
             present.add(cell_id)
     pristine_ids = [cell.get("id") for cell in pristine.cells]
     for index, cell_id in enumerate(pristine_ids):
         if cell_id in checks and cell_id not in present:
             position = _insertion_point(cells, pristine_ids[:index])
-            cells.insert(position, _restored(checks[cell_id], preamble))
+            cells.insert(position, _restored(checks[cell_id], preamble, answers))
             present.add(cell_id)
     restored = copy.deepcopy(student)
     restored["cells"] = cells
@@ -412,14 +638,14 @@ def _copy_lib(folder: Path) -> Path:
 
 
 def _failed_everywhere(
-    path: Path, exercise: str, checks: list[NotebookNode], hint: str, error: str
+    path: Path, exercise: str, checks: list[_Check], hint: str, error: str
 ) -> NotebookResult:
-    questions = [QuestionResult(_label(cell["id"]), cell["id"], False, hint) for cell in checks]
+    questions = [QuestionResult(check.label, check.cell_id, False, hint) for check in checks]
     return NotebookResult(path, exercise, questions, error=error)
 
 
 def _prepare(
-    path: Path, folder: Path, release: Path, pristines: dict[str, NotebookNode | str]
+    path: Path, folder: Path, release: Path, pristines: dict[str, _Release | str]
 ) -> _Job | NotebookResult:
     """Copy `path` into `folder` ready to run, or return its result if it cannot run."""
     try:
@@ -436,14 +662,14 @@ def _prepare(
     pristine = pristines[exercise]
     if isinstance(pristine, str):
         return NotebookResult(path, exercise, [], error=pristine)
-    checks = _check_cells(pristine)
     if student is None:
-        return _failed_everywhere(path, exercise, checks, UNREADABLE, reason)
+        return _failed_everywhere(path, exercise, pristine.checks, UNREADABLE, reason)
     lib_copy = _copy_lib(folder)
-    graded = restore_check_cells(student, pristine, lib_preamble(lib_copy))
+    answers = folder / ANSWERS_NAME
+    graded = restore_check_cells(student, pristine.notebook, lib_preamble(lib_copy), answers)
     notebook = folder / _NOTEBOOK_NAME
     notebook.write_text(json.dumps(graded, ensure_ascii=False, indent=1) + "\n", "utf-8")
-    return _Job(path, exercise, notebook, graded.cells, checks, _digest(lib_copy))
+    return _Job(path, exercise, notebook, graded.cells, pristine.checks, _digest(lib_copy), answers)
 
 
 # Running nbval ---------------------------------------------------------------------------
@@ -506,17 +732,23 @@ def _run_nbval(
 
 
 def describe_failure(text: str, timeout: float) -> str:
-    """The line a reader needs from an nbval failure report.
+    r"""The line a reader needs from an nbval failure report.
 
     Examples
     --------
-    >>> describe_failure("Cell 3: Cell execution caused an exception\\n\\nTraceback:\\n"
-    ...                  "----> 1 f(x)\\nNameError: name 'x' is not defined", 60)
+    >>> describe_failure("Cell 3: Cell execution caused an exception\n\nTraceback:\n"
+    ...                  "----> 1 f(x)\nNameError: name 'x' is not defined", 60)
     "NameError: name 'x' is not defined"
     >>> describe_failure("Cell 2: Timeout of 3 seconds exceeded executing cell", 3)
     'timed out after 3 s'
+    >>> describe_failure("Cell 4: Timeout of 3 seconds exceeded while executing cell. Failed to "
+    ...                  "interrupt kernel in 5 seconds, so failing without traceback.", 3)
+    'the kernel died while running this cell (or it ran over 3 s and could not be interrupted)'
     """
     text = _ANSI.sub("", text)
+    if "Failed to interrupt kernel" in text:  # nbval's words when the kernel died (or froze)
+        hung = f"it ran over {timeout:g} s and could not be interrupted"
+        return f"the kernel died while running this cell (or {hung})"
     if "Timeout of" in text:
         return f"timed out after {timeout:g} s"
     if "Kernel dead" in text:
@@ -543,6 +775,61 @@ def _first_line(source: str) -> str:
     return next((line.strip() for line in source.splitlines() if line.strip()), "")
 
 
+def _read_answers(path: Path) -> tuple[dict[str, object], str]:
+    """The encoded answers recorded in `path` by check cell id, or why they cannot be read.
+
+    The file is the notebook's to write, so it is opened without following a symbolic
+    link or waiting on a pipe, must be a regular file with no other (hard) link, such as
+    one to another notebook's answers, and is read up to a size limit.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except FileNotFoundError:
+        return {}, ""
+    except OSError as error:
+        return {}, f"the answers could not be read: {error.strerror or error}"
+    with os.fdopen(descriptor, "rb") as file:
+        status = os.fstat(file.fileno())
+        if not stat.S_ISREG(status.st_mode) or status.st_nlink != 1:
+            return {}, f"the answers could not be read: {ANSWERS_NAME} is not a regular file of its own"
+        data = file.read(_MAX_ANSWERS_BYTES + 1)
+    if len(data) > _MAX_ANSWERS_BYTES:
+        return {}, f"the answers could not be read: {ANSWERS_NAME} is over {_MAX_ANSWERS_BYTES >> 20} MiB"
+    return _answers.records(data.decode("utf-8", "replace")), ""
+
+
+def _without_label(message: str, label: str) -> str:
+    message = message.removeprefix("AssertionError: ")
+    return message.removeprefix(f"{label}: ")
+
+
+def _recheck(check: _Check, recorded: dict[str, object]) -> str | None:
+    """Why the recorded answer of `check` fails the grader's own check; None if it passes."""
+    if check.cell_id not in recorded:
+        return NOT_RECORDED
+    try:
+        answer = _answers.decode(recorded[check.cell_id])
+    except Exception as error:
+        return f"the recorded answer could not be read: {error}"
+    if isinstance(answer, _answers.Unrecordable):
+        return answer.hint
+    output = io.StringIO()
+    try:
+        with (
+            contextlib.redirect_stdout(output),
+            contextlib.redirect_stderr(output),
+            warnings.catch_warnings(),
+        ):
+            warnings.simplefilter("ignore")
+            check.function(answer)
+    except AssertionError as error:
+        return _without_label(str(error), check.label) or "AssertionError"
+    except Exception as error:
+        return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return None
+
+
 def _result(job: _Job, outcomes: dict[int, _Outcome], timeout: float) -> NotebookResult:
     code_cells = [
         (position, cell)
@@ -550,14 +837,17 @@ def _result(job: _Job, outcomes: dict[int, _Outcome], timeout: float) -> Noteboo
         if cell.get("cell_type") == "code"
     ]
     number = {cell.get("id"): index for index, (_, cell) in enumerate(code_cells)}
+    recorded, unreadable = _read_answers(job.answers)
     questions = []
     for check in job.checks:
-        label = _label(check["id"])
-        outcome = outcomes.get(number[check["id"]])
-        passed = outcome is not None and outcome.status == "passed"
-        hint = "" if passed else _question_hint(outcome, label, timeout)
-        questions.append(QuestionResult(label, check["id"], passed, hint))
-    check_ids = {check["id"] for check in job.checks}
+        outcome = outcomes.get(number[check.cell_id])
+        if outcome is None or outcome.status != "passed":  # the kernel's verdict comes first
+            failure: str | None = _question_hint(outcome, check.label, timeout) or "failed"
+        else:
+            failure = unreadable or _recheck(check, recorded)
+        passed = failure is None
+        questions.append(QuestionResult(check.label, check.cell_id, passed, failure or ""))
+    check_ids = {check.cell_id for check in job.checks}
     problems = [
         CellProblem(position, _first_line(cell.get("source", "")), describe_failure(outcome.text, timeout))
         for index, (position, cell) in enumerate(code_cells)
@@ -637,7 +927,7 @@ def grade(
         raise GradingError(f"the number of workers must be at least 1, got {workers}")
     notebooks = _notebooks(paths)
     release = Path(release) if release is not None else default_release()
-    pristines: dict[str, NotebookNode | str] = {}
+    pristines: dict[str, _Release | str] = {}
     with tempfile.TemporaryDirectory(prefix="grader-") as tmp:
         workdir = Path(tmp)
         prepared = [
@@ -745,7 +1035,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--workers", type=int, metavar="N", help="parallel workers (default: notebooks, at most the CPUs)"
     )
-    parser.add_argument("--csv", metavar="PATH", help="write grades here (default for folders: grades.csv)")
+    parser.add_argument(
+        "--csv", metavar="PATH", help="write grades here (default when grading a folder: FOLDER/grades.csv)"
+    )
     return parser
 
 
@@ -761,7 +1053,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n\n".join(format_result(result, width) for result in results))
     if len(results) > 1:
         print(f"\n{format_summary(results)}")
-    csv_path = args.csv or ("grades.csv" if any(Path(p).is_dir() for p in args.paths) else None)
+    folders = [Path(path) for path in args.paths if Path(path).is_dir()]
+    csv_path = args.csv or (folders[0] / "grades.csv" if folders else None)
     if csv_path:
         try:
             write_csv(results, csv_path)

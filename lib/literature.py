@@ -3,7 +3,9 @@
 Each row is one law with its paper, BibTeX key, the place in the paper it comes from
 and the range its runs covered: Kaplan et al. 2020, §2.2-3 (models of 768 to 1.5e9
 non-embedding parameters, 22M to 23B tokens); Hoffmann et al. 2022, abstract (70M to
-16B parameters, 5B to 500B tokens; the replication refits the same runs). Kaplan et al. (2020) publish pure laws ``L = (X_c / X)**alpha``; Hoffmann et al.
+16B parameters, 5B to 500B tokens; the replication refits the same runs).
+
+Kaplan et al. (2020) publish pure laws ``L = (X_c / X)**alpha``; Hoffmann et al.
 (2022) and the replication by Besiroglu et al. (2024) publish ``L = E + A / N**alpha
 + B / D**beta``, whose one-variable slices (the other variable taken to infinity) are
 ``E + A / X**alpha``.

@@ -1,6 +1,8 @@
-"""Every exercise grades as intended: its solution passes every question, and the student
-copy generated from it fails every question with "not answered yet", at its check cells
-only (no other cell fails). New ``solutions/ex*.ipynb`` are covered automatically.
+"""Every exercise grades as intended: its solution passes every question (in the kernel,
+and again when the grader checks the recorded answers itself), and the student copy
+generated from it fails every question with "not answered yet", at its check cells only
+(no other cell fails). New ``solutions/ex*.ipynb`` are covered automatically; the grader
+refuses a release whose check cells do not end with ``exNN.qK(answer)``.
 
 All notebooks are graded in one run of the grader.
 """
