@@ -45,7 +45,7 @@ test: $(READY) ## run every test: lib, notebooks (nbval), exercises, grader, ruf
 lab: $(READY) ## open the exercises in JupyterLab
 	$(BIN)/jupyter lab --ServerApp.root_dir=exercises $(if $(filter 0,$(shell id -u)),--allow-root)
 
-grade: $(READY) ## per-question scores for NB=notebook-or-folder (a folder also writes grades.csv)
+grade: $(READY) ## per-question scores for NB=notebook-or-folder (a folder also gets grades.csv)
 	@test -n "$(NB)" || { echo "usage: make grade NB=path/to/notebook.ipynb (or a folder)"; exit 2; }
 	$(BIN)/python -m lib.grader "$(NB)"
 
@@ -60,4 +60,4 @@ constraints: $(READY) ## re-pin constraints.txt from the current venv
 	mv constraints.tmp constraints.txt
 
 clean: ## remove the build output (keeps the venv)
-	rm -rf _build grades.csv
+	rm -rf _build

@@ -7,7 +7,8 @@ a ``TypeError`` from deep inside NumPy. Known mistakes are passed as ``(value, h
 pairs so that a plausible wrong answer gets a hint that names it.
 
 The grader (``python -m lib.grader``) counts a question as passed when its check cell
-runs without raising.
+runs without raising and the same check, called again outside the student's kernel on
+the recorded answer, passes too.
 """
 
 from __future__ import annotations
