@@ -1,0 +1,233 @@
+"""Checks for exercise 2, the L(N, D) exercise (``solutions/ex02_lnd.ipynb``).
+
+The toy law ``2 + 1000/N**(1/3) + 1000/D**(1/4)`` comes from a university lecture's
+exercise (``lib.laws.LECTURE_TOY``); the fitted law is approach 3 of Hoffmann et al.
+(2022), App. D.2 (``lib.laws.CHINCHILLA``). Every expected value is computed here from
+`lib`; the plausible mistakes are computed the same way, from a law with the mistake in it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from lib import grading
+from lib.compute import training_flops
+from lib.laws import CHINCHILLA, EPOCH_REPLICATION, LECTURE_TOY, ChinchillaLaw
+
+__all__ = [
+    "POINTS",
+    "OPTIONS_Q2",
+    "BUDGET",
+    "GOPHER",
+    "CHINCHILLA_RUN",
+    "SLIDE_E",
+    "q1",
+    "q2",
+    "q3",
+    "q4",
+    "q5",
+    "q6",
+]
+
+POINTS = ((10**9, 10**8), (10**12, 10**16), (10**3, 10**100), (10**100, 10**4))
+"""The lecture's four (N parameters, D tokens), as exact Python ints."""
+
+OPTIONS_Q2 = ("a", "b", "c", "d")
+"""Question 2's options, one per point of `POINTS`, in order."""
+
+BUDGET = training_flops(*POINTS[1])
+"""The training compute of the point (10**12, 10**16): C = 6 N D = 6e28 FLOPs."""
+
+GOPHER = (280e9, 300e9)  # parameters, tokens (Hoffmann et al. 2022, Table 1)
+CHINCHILLA_RUN = (70e9, 1.4e12)  # parameters, tokens (Hoffmann et al. 2022, Table 1)
+
+SLIDE_E = 1.61
+"""The irreducible loss a widely shown lecture slide prints; the paper's App. D.2 says 1.69."""
+
+_SWAPPED_EXPONENTS = dataclasses.replace(LECTURE_TOY, alpha=LECTURE_TOY.beta, beta=LECTURE_TOY.alpha)
+
+_OVERFLOW_HINT = (
+    "The answer contains inf or nan: a power overflowed or wrapped around. NumPy integers have 64 bits, so "
+    "10**100 in an integer array silently wraps to 0 (and 10**19 to a negative number); "
+    "use floats such as 1e100, Python ints or fractions.Fraction, or LECTURE_TOY.loss."
+)
+
+
+_FAR_FROM_MINIMUM = (
+    "That is far from the minimum. If the smallest loss of your scan sits at the first or last "
+    "point of its grid, the minimum lies outside the grid: widen it (N from 1e6 to 1e22 covers "
+    "the budget line) and give every N its own D = C / (6 N) rather than a fixed D."
+)
+
+
+def _as_floats(answer: object) -> NDArray[np.float64] | None:
+    """The answer as a float array, or None when it is not numbers (the helper then says why)."""
+    if isinstance(answer, (str, bytes, dict, set)):
+        return None
+    try:
+        with np.errstate(over="ignore"):
+            return np.array(answer, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _check_values(
+    question: str,
+    answer: object,
+    expected: ArrayLike,
+    *,
+    mistakes: list[tuple[ArrayLike, str]],
+    hint: str,
+    rtol: float = 1e-3,
+) -> None:
+    """`grading.check_array` with a hint for overflow and for each known wrong array."""
+    grading.require_answer(question, answer)
+    values = _as_floats(answer)
+    target = np.asarray(expected, dtype=float)
+    if values is not None and not np.all(np.isfinite(values)):
+        grading.check_true(question, answer, False, _OVERFLOW_HINT)
+    if values is not None and values.shape == target.shape:
+        if not np.allclose(values, target, rtol=rtol, atol=0.0):
+            for wrong, wrong_hint in mistakes:
+                if np.allclose(values, np.asarray(wrong, dtype=float), rtol=rtol, atol=0.0):
+                    grading.check_true(question, answer, False, wrong_hint)
+    grading.check_array(question, answer, target, rtol=rtol, hint=hint)
+
+
+def _toy_losses(law: ChinchillaLaw = LECTURE_TOY) -> NDArray[np.float64]:
+    N, D = (np.array(column, dtype=float) for column in zip(*POINTS, strict=True))
+    return law.loss(N, D)
+
+
+def q1(losses: object) -> None:
+    """The toy loss at the four points of `POINTS`, in order."""
+    expected = _toy_losses()
+    _check_values(
+        "Question 1",
+        losses,
+        expected,
+        mistakes=[
+            (
+                _toy_losses(_SWAPPED_EXPONENTS),
+                "The exponents (or N and D) are swapped: N gets the power 1/3 and D the power 1/4.",
+            ),
+            (expected - LECTURE_TOY.E, "These are 2 too low: the law starts with the constant E = 2."),
+            (expected[::-1], "The values are in reverse order: follow ex02.POINTS from first to last."),
+        ],
+        hint="Evaluate 2 + 1000/N**(1/3) + 1000/D**(1/4) at each (N, D) of ex02.POINTS, in order.",
+    )
+
+
+def q2(choice: object) -> None:
+    """Which of the four points has the lowest loss."""
+    expected = OPTIONS_Q2[int(np.argmin(_toy_losses()))]
+    grading.check_choice(
+        "Question 2",
+        choice,
+        expected=expected,
+        options=OPTIONS_Q2,
+        hints={
+            "a": "At (1e9, 1e8) the data term alone is 1000/100 = 10: too few tokens for the model.",
+            "c": "A 1000-parameter model has a model term of 100 however much data it sees.",
+            "d": "With 10**4 tokens the data term is 100 however large the model is.",
+        },
+    )
+
+
+def q3(N_best: object) -> None:
+    """N minimising the toy loss along the budget line 6 N D = `BUDGET`, found by a scan."""
+    question = "Question 3"
+    N_opt, D_opt = LECTURE_TOY.optimal_allocation(BUDGET)
+    grading.require_answer(question, N_best)
+    value = _as_floats(N_best)
+    if value is not None and value.ndim == 0 and np.isfinite(value):
+        far = not N_opt / 10 < value < 10 * N_opt and not np.isclose(value, D_opt, rtol=2e-2)
+        if far:
+            grading.check_true(question, N_best, False, _FAR_FROM_MINIMUM)
+    grading.check_number(
+        question,
+        N_best,
+        N_opt,
+        rtol=2e-2,
+        mistakes=[
+            (D_opt, "That is the best D (tokens), not the best N (parameters); or N and D were swapped."),
+            (
+                float(POINTS[1][0]),
+                "1e12 is the N of the lecture's point, which spends this budget but is not quite "
+                "its best split: scan N along the budget line.",
+            ),
+        ],
+        hint="Close, but not within 2 %: use a finer grid, at least 60 points per decade of N.",
+    )
+
+
+def q4(choice: object) -> None:
+    """Why the best split of a fixed budget lies inside the budget line, not at an end."""
+    grading.check_choice(
+        "Question 4",
+        choice,
+        expected="a",
+        options=["a", "b", "c", "d"],
+        hints={
+            "b": "The exponents are 1/3 and 1/4, not equal, and the minimum is inside the line "
+            "for any positive exponents.",
+            "c": "E is the same at every point of the budget line, so it cannot favour one of them.",
+            "d": "A = B does not make N = D best: the scan of Question 3 puts D thousands of "
+            "times above N.",
+        },
+    )
+
+
+def _model_runs(law: ChinchillaLaw = CHINCHILLA, swap: bool = False) -> NDArray[np.float64]:
+    N, D = (np.array(column) for column in zip(GOPHER, CHINCHILLA_RUN, strict=True))
+    return law.loss(D, N) if swap else law.loss(N, D)
+
+
+def q5(losses: object) -> None:
+    """Predicted loss of Gopher and of Chinchilla under the published Chinchilla law."""
+    expected = _model_runs()
+    slide = dataclasses.replace(CHINCHILLA, E=SLIDE_E)
+    _check_values(
+        "Question 5",
+        losses,
+        expected,
+        mistakes=[
+            (
+                _model_runs(slide),
+                "Both are 0.08 too low: that is E = 1.61 from the lecture slide, a misprint; "
+                "Hoffmann et al. (App. D.2) give E = 1.69.",
+            ),
+            (expected[::-1], "The pair is in the wrong order: Gopher first, then Chinchilla."),
+            (_model_runs(swap=True), "N and D are swapped: N is parameters, D is tokens."),
+            (
+                _model_runs(EPOCH_REPLICATION),
+                "Those come from the replication's refit (EPOCH_REPLICATION); use the published law.",
+            ),
+            (_model_runs(LECTURE_TOY), "Those come from the toy law; use the fitted CHINCHILLA law."),
+        ],
+        hint="Evaluate 1.69 + 406.4/N**0.34 + 410.7/D**0.28 at Gopher's and Chinchilla's N and D.",
+    )
+
+
+def q6(choice: object) -> None:
+    """What printing E = 1.61 instead of 1.69 changes."""
+    slide = dataclasses.replace(CHINCHILLA, E=SLIDE_E)
+    optimum_moves = not np.allclose(
+        slide.optimal_allocation(BUDGET), CHINCHILLA.optimal_allocation(BUDGET), rtol=1e-12
+    )
+    grading.check_choice(
+        "Question 6",
+        choice,
+        expected="c" if optimum_moves else "a",
+        options=["a", "b", "c", "d"],
+        hints={
+            "b": "E is added to every predicted loss, so the losses do change; and E is absent "
+            "from dL/dN along the budget line, so the best N and D do not.",
+            "c": "E is absent from dL/dN along the budget line (a constant has no slope), so the "
+            "best N and D cannot move.",
+            "d": "E is added to every predicted loss, so each prediction is 0.08 nats/token lower.",
+        },
+    )

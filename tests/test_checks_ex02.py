@@ -1,0 +1,129 @@
+"""The ex02 checks accept the solution and reject each planted mistake with its hint."""
+
+import dataclasses
+import decimal
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from lib.checks import ex02
+from lib.compute import training_flops
+from lib.laws import CHINCHILLA, EPOCH_REPLICATION, LECTURE_TOY
+
+QUESTIONS = [ex02.q1, ex02.q2, ex02.q3, ex02.q4, ex02.q5, ex02.q6]
+
+
+def toy_losses(law=LECTURE_TOY):
+    return [law.loss(N, D) for N, D in ex02.POINTS]
+
+
+def model_losses(law=CHINCHILLA):
+    return [law.loss(*ex02.GOPHER), law.loss(*ex02.CHINCHILLA_RUN)]
+
+
+def scanned_N():
+    # the scan of the solution: 250 points per decade along the budget line
+    N = np.logspace(6, 22, 4001)
+    D = ex02.BUDGET / training_flops(N, 1.0)
+    return float(N[np.argmin(LECTURE_TOY.loss(N, D))])
+
+
+def solution_answers():
+    return {
+        ex02.q1: toy_losses(),
+        ex02.q2: "b",
+        ex02.q3: scanned_N(),
+        ex02.q4: "a",
+        ex02.q5: model_losses(),
+        ex02.q6: "a",
+    }
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_the_solution_passes_with_one_verdict(question, capsys):
+    question(solution_answers()[question])
+    assert capsys.readouterr().out.count("correct") == 1
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_the_placeholder_is_not_answered_yet(question):
+    with pytest.raises(AssertionError, match="not answered yet"):
+        question(...)
+
+
+def test_the_lectures_expected_values_are_what_lib_computes():
+    # the lecture's exercise: 13, 2.2, 102 and 102 (the last two up to 1e-22)
+    assert toy_losses() == pytest.approx([13, 2.2, 102, 102], rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "exact",
+    [
+        [Fraction(13), Fraction(11, 5), 102 + Fraction(1, 10**22), Fraction(102)],
+        [decimal.Decimal(13), decimal.Decimal("2.2"), decimal.Decimal(102), decimal.Decimal(102)],
+        (13, 2.2, 102, 102),
+        np.array([13, 2.2, 102, 102], dtype=np.float32),
+    ],
+    ids=["fractions", "decimals", "tuple", "float32"],
+)
+def test_question_1_accepts_exact_and_other_numeric_answers(exact, capsys):
+    ex02.q1(exact)
+    assert "correct" in capsys.readouterr().out
+
+
+def test_int64_powers_of_ten_wrap_silently():
+    # the trap the overflow hint names: 10**100 wraps to 0, 10**19 to a negative number
+    assert (10 ** np.array([100, 19]) <= 0).all()
+
+
+@pytest.mark.parametrize(
+    ("question", "wrong", "hint"),
+    [
+        (ex02.q1, [13, 2.2, 102, np.inf], "overflowed or wrapped"),
+        (ex02.q1, [13, 2.2, np.nan, 102], "inf or nan"),
+        (ex02.q1, np.array([13, 2.2, np.inf]), "inf or nan"),
+        (ex02.q1, toy_losses(dataclasses.replace(LECTURE_TOY, alpha=0.25, beta=1 / 3)), "swapped"),
+        (ex02.q1, [11, 0.2, 100, 100], "2 too low"),
+        (ex02.q1, [102, 102, 2.2, 13], "reverse order"),
+        (ex02.q1, [13, 2.2, 102], "expected 4 values"),
+        (ex02.q1, [14, 2.2, 102, 102], "element 0"),
+        (ex02.q2, "a", "too few tokens"),
+        (ex02.q2, "c", "1000-parameter"),
+        (ex02.q2, "d", "10\\*\\*4 tokens"),
+        (ex02.q2, "e", "answer with one of"),
+        (ex02.q3, LECTURE_TOY.optimal_allocation(ex02.BUDGET)[1], "best D"),
+        (ex02.q3, 1e12, "lecture's point"),
+        (ex02.q3, 1e22, "far from the minimum"),
+        (ex02.q3, 1e6, "far from the minimum"),
+        (ex02.q3, 1.1 * LECTURE_TOY.optimal_allocation(ex02.BUDGET)[0], "finer grid"),
+        (ex02.q3, np.inf, "finite"),
+        (ex02.q4, "b", "not equal"),
+        (ex02.q4, "c", "same at every point"),
+        (ex02.q4, "d", "thousands of times"),
+        (ex02.q5, model_losses(dataclasses.replace(CHINCHILLA, E=1.61)), "E = 1.61"),
+        (ex02.q5, model_losses()[::-1], "Gopher first"),
+        (ex02.q5, [CHINCHILLA.loss(300e9, 280e9), CHINCHILLA.loss(1.4e12, 70e9)], "swapped"),
+        (ex02.q5, model_losses(EPOCH_REPLICATION), "replication"),
+        (ex02.q5, model_losses(LECTURE_TOY), "toy law"),
+        (ex02.q5, [np.nan, 1.94], "inf or nan"),
+        (ex02.q6, "b", "losses do change"),
+        (ex02.q6, "c", "cannot move"),
+        (ex02.q6, "d", "0.08 nats/token lower"),
+    ],
+)
+def test_a_plausible_mistake_fails_with_its_hint(question, wrong, hint):
+    with pytest.raises(AssertionError, match=f"(?i){hint}"):
+        question(wrong)
+
+
+def test_the_budget_is_that_of_the_lectures_second_point():
+    assert ex02.BUDGET == pytest.approx(6e28, rel=1e-12)
+
+
+def test_the_slide_typo_shifts_every_loss_and_keeps_the_optimum():
+    # the fact behind Question 6 (FACTS.md §10): E only shifts the loss
+    slide = dataclasses.replace(CHINCHILLA, E=ex02.SLIDE_E)
+    shift = np.subtract(model_losses(slide), model_losses())
+    assert shift == pytest.approx([-0.08, -0.08], abs=1e-12)
+    assert slide.optimal_allocation(5.76e23) == pytest.approx(CHINCHILLA.optimal_allocation(5.76e23))
