@@ -18,6 +18,7 @@ from lib.powerlaw import FloatOrArray
 __all__ = [
     "PF_DAY",
     "training_flops",
+    "tokens_for_budget",
     "inference_flops",
     "transformer_params",
     "transformer_params_with_embeddings",
@@ -49,6 +50,37 @@ def training_flops(N: ArrayLike, D: ArrayLike) -> FloatOrArray:
     N = _validate.positive(N, "N")
     D = _validate.positive(D, "D")
     return _validate.as_output(6.0 * N * D)
+
+
+def tokens_for_budget(C: ArrayLike, N: ArrayLike) -> FloatOrArray:
+    """Tokens ``D = C / (6 N)`` that a budget of `C` FLOPs buys for a model of `N` parameters.
+
+    The inverse of `training_flops` in D: every point of an iso-FLOP line.
+
+    Parameters
+    ----------
+    C : array_like
+        Training budget in FLOPs (positive).
+    N : array_like
+        Parameters (positive); broadcasts with `C`.
+
+    Returns
+    -------
+    float or ndarray
+        Training tokens.
+
+    References
+    ----------
+    Kaplan et al. 2020, §2.1 (C ≈ 6 N D); Hoffmann et al. 2022, §3.2 (IsoFLOP profiles).
+
+    Examples
+    --------
+    >>> tokens_for_budget(5.88e23, 70e9) / 1e12  # Chinchilla's budget and size: 1.4T tokens
+    1.4
+    """
+    C = _validate.positive(C, "C")
+    N = _validate.positive(N, "N")
+    return _validate.as_output(C / (6.0 * N))
 
 
 def inference_flops(N: ArrayLike, tokens: ArrayLike) -> FloatOrArray:

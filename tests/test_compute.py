@@ -15,6 +15,11 @@ def test_chinchilla_and_gopher_share_a_budget():
     assert compute.training_flops(70e9, 1.4e12) == pytest.approx(5.76e23, rel=0.03)
 
 
+def test_tokens_for_budget_inverts_training_flops():
+    N = [1e8, 1e9, 1e10]
+    assert compute.training_flops(N, compute.tokens_for_budget(1e21, N)) == pytest.approx([1e21] * 3)
+
+
 def test_one_pf_day():
     assert compute.PF_DAY == 8.64e19  # Kaplan et al. 2020, §1.3
     assert compute.pf_days(3.14e23) == pytest.approx(3.64e3, rel=0.005)  # GPT-3, Table D.1
@@ -48,6 +53,7 @@ def test_attention_term_is_small_for_short_contexts():
         (lambda: compute.transformer_params(12.5, 768), "n_layer must be a whole number, got 12.5"),
         (lambda: compute.transformer_params(12, -768), "d_model must be positive"),
         (lambda: compute.pf_days(0), "flops must be positive"),
+        (lambda: compute.tokens_for_budget(-1, 1e9), "C must be positive"),
     ],
 )
 def test_bad_input_raises_a_value_error_naming_the_argument(call, message):
