@@ -2,15 +2,18 @@
 
 ``ChinchillaLaw`` is ``L(N, D) = E + A / N**alpha + B / D**beta`` with its closed-form
 compute-optimal allocation; ``KaplanLaw`` is the law of Kaplan et al. with its
-single-variable limits. Published constants are read from
+single-variable limits, its learning-curve law L(N, S_min) and the compute needed to
+reach a loss; ``batch_tradeoff`` is the steps/data trade-off behind the critical batch
+size. Published constants are read from
 ``lib/data/published_power_laws.csv`` (one source for every chapter) or, for Kaplan's
 Table 2, written here with the equation they come from.
 
 References
 ----------
-Kaplan et al. 2020, arXiv:2001.08361: eqs. 1.1-1.5, 4.4, 5.3, 6.1-6.2; Table 2.
+Kaplan et al. 2020, arXiv:2001.08361: eqs. 1.1-1.6, 4.4, 5.1-5.6, 6.1-6.2; Tables 2 and 3.
 Hoffmann et al. 2022, arXiv:2203.15556: §3.3 (closed-form frontier), App. D.2 (constants).
 Besiroglu et al. 2024, arXiv:2404.10102 (refit of the approach-3 constants).
+McCandlish et al. 2018, arXiv:1812.06162 (the steps/data trade-off restated as Kaplan eq. 5.1).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+import numpy as np
 from numpy.typing import ArrayLike
 
 from lib import _validate
@@ -25,7 +29,15 @@ from lib.compute import PF_DAY
 from lib.literature import published_law
 from lib.powerlaw import FloatOrArray
 
-__all__ = ["ChinchillaLaw", "KaplanLaw", "CHINCHILLA", "EPOCH_REPLICATION", "KAPLAN", "LECTURE_TOY"]
+__all__ = [
+    "ChinchillaLaw",
+    "KaplanLaw",
+    "CHINCHILLA",
+    "EPOCH_REPLICATION",
+    "KAPLAN",
+    "LECTURE_TOY",
+    "batch_tradeoff",
+]
 
 
 @dataclass(frozen=True)
@@ -157,6 +169,9 @@ class KaplanLaw:
         Eq. 1.3: 0.050 and 3.1e8 PF-days.
     source : str
         BibTeX key.
+    alpha_N_S, N_c_S, alpha_S, S_c : float
+        Table 3 ("Fits to L(N, S)"), the learning-curve law of eq. 1.6: 0.077,
+        6.5e13 parameters, 0.76 and 2.1e3 steps.
 
     Examples
     --------
@@ -171,12 +186,21 @@ class KaplanLaw:
     alpha_C: float = 0.050
     C_c: float = 3.1e8
     source: str = "kaplan2020"
+    alpha_N_S: float = 0.077
+    N_c_S: float = 6.5e13
+    alpha_S: float = 0.76
+    S_c: float = 2.1e3
 
     ALLOCATION_EXPONENTS: ClassVar[dict[str, float]] = {"N": 0.73, "B": 0.24, "S": 0.03}
     """Compute-efficient training: N ∝ C**0.73, batch B ∝ C**0.24, steps S ∝ C**0.03 (eqs. 6.1-6.2)."""
 
+    ALLOCATION_ANCHOR: ClassVar[tuple[float, float]] = (1e21, 4.68e9)
+    """(C in FLOPs, N): the size Hoffmann et al. (2022, App. D.4) took from Kaplan's rule at 1e21 FLOPs."""
+
     def __post_init__(self) -> None:
         for name in ("alpha_N", "N_c", "alpha_D", "D_c", "alpha_C", "C_c"):
+            _validate.scalar(getattr(self, name), name, _validate.positive)
+        for name in ("alpha_N_S", "N_c_S", "alpha_S", "S_c"):
             _validate.scalar(getattr(self, name), name, _validate.positive)
 
     def loss(self, N: ArrayLike, D: ArrayLike) -> FloatOrArray:
@@ -242,6 +266,236 @@ class KaplanLaw:
         e = self.ALLOCATION_EXPONENTS
         return _validate.as_output(k ** e["N"]), _validate.as_output(k ** (e["B"] + e["S"]))
 
+    def allocation(self, C: ArrayLike) -> tuple[FloatOrArray, FloatOrArray]:
+        """Kaplan's rule for spending `C` FLOPs: ``N ∝ C**0.73`` and ``D = C / (6 N)`` tokens.
+
+        The exponent is eq. 6.1's; a power law also needs a point it passes through, and
+        this one is the point Hoffmann et al. used when they tested the rule against their
+        own: 4.68e9 parameters at 1e21 FLOPs (`ALLOCATION_ANCHOR`).
+
+        Parameters
+        ----------
+        C : array_like
+            Training compute in FLOPs (positive).
+
+        Returns
+        -------
+        (N, D) : tuple of float or ndarray
+            Parameters and training tokens, with ``6 N D = C``.
+
+        References
+        ----------
+        Kaplan et al. 2020, eq. 6.1 and Fig. 14; Hoffmann et al. 2022, App. D.4 and Table 2
+        (which lists Kaplan's exponents as a = 0.73, b = 0.27).
+
+        Examples
+        --------
+        >>> N, D = KAPLAN.allocation(1e21)
+        >>> round(N / 1e9, 2), round(D / 1e9, 1)
+        (4.68, 35.6)
+        """
+        C = _validate.positive(C, "C")
+        C_ref, N_ref = self.ALLOCATION_ANCHOR
+        N = N_ref * (C / C_ref) ** self.ALLOCATION_EXPONENTS["N"]
+        return _validate.as_output(N), _validate.as_output(C / (6.0 * N))
+
+    def loss_steps(self, N: ArrayLike, S_min: ArrayLike) -> FloatOrArray:
+        """Eq. 1.6: the loss of `N` parameters after `S_min` steps, with unlimited data.
+
+        ``L(N, S_min) = (N_c / N)**alpha_N + (S_c / S_min)**alpha_S`` with the constants of
+        Table 3. `S_min` counts steps as if the batch were far above the critical batch
+        size (eq. 5.4); the fit starts after the learning-rate warm-up, so it does not
+        describe the first steps of training. As ``S_min → ∞`` it tends to the converged
+        loss ``(N_c / N)**alpha_N``.
+
+        Parameters
+        ----------
+        N : array_like
+            Non-embedding parameters (positive).
+        S_min : array_like
+            Optimisation steps at a large batch (positive).
+
+        Returns
+        -------
+        float or ndarray
+            Loss in nats/token; `N` and `S_min` broadcast.
+
+        References
+        ----------
+        Kaplan et al. 2020, eq. 1.6 (repeated as eq. 5.6) and Table 3.
+
+        Examples
+        --------
+        >>> round(KAPLAN.loss_steps(1e9, 1e5), 3)
+        2.401
+        """
+        N = _validate.positive(N, "N")
+        S_min = _validate.positive(S_min, "S_min")
+        return _validate.as_output((self.N_c_S / N) ** self.alpha_N_S + (self.S_c / S_min) ** self.alpha_S)
+
+    def converged_loss(self, N: ArrayLike) -> FloatOrArray:
+        """The limit of `loss_steps` for unlimited steps, ``(N_c / N)**alpha_N`` with Table 3's constants.
+
+        Close to, but not the same as, `loss_N`, which uses the joint fit of Table 2.
+
+        Parameters
+        ----------
+        N : array_like
+            Non-embedding parameters (positive).
+
+        Returns
+        -------
+        float or ndarray
+            Loss in nats/token: the lowest loss `loss_steps` allows for this model.
+
+        References
+        ----------
+        Kaplan et al. 2020, eq. 1.6 and Table 3.
+
+        Examples
+        --------
+        >>> round(KAPLAN.converged_loss(1e9), 3)
+        2.347
+        """
+        N = _validate.positive(N, "N")
+        return _validate.as_output((self.N_c_S / N) ** self.alpha_N_S)
+
+    def steps_to_loss(self, N: ArrayLike, L: ArrayLike) -> FloatOrArray:
+        """The steps ``S_min`` a model of `N` parameters needs to reach loss `L` (eq. 1.6 inverted).
+
+        ``S_min = S_c / (L - (N_c / N)**alpha_N)**(1 / alpha_S)``. A model cannot go below
+        its converged loss ``(N_c / N)**alpha_N``, so `L` must lie above it.
+
+        Parameters
+        ----------
+        N : array_like
+            Non-embedding parameters (positive).
+        L : array_like
+            Target loss in nats/token, above the model's converged loss.
+
+        Returns
+        -------
+        float or ndarray
+            Steps at a batch far above the critical batch size; `N` and `L` broadcast.
+
+        References
+        ----------
+        Kaplan et al. 2020, eq. 1.6 and Table 3.
+
+        Examples
+        --------
+        >>> round(KAPLAN.steps_to_loss(1e9, KAPLAN.loss_steps(1e9, 1e5)))
+        100000
+        """
+        N = _validate.positive(N, "N")
+        L = _validate.positive(L, "L")
+        gap = L - self.converged_loss(N)
+        if np.any(gap <= 0):
+            bad = np.broadcast_to(L, gap.shape)[gap <= 0].flat[0]
+            raise ValueError(
+                f"L must be above the model's converged loss (N_c_S / N)**alpha_N_S, got {float(bad)}"
+            )
+        return _validate.as_output(self.S_c * gap ** (-1.0 / self.alpha_S))
+
+    def compute_to_loss(self, N: ArrayLike, L: ArrayLike) -> FloatOrArray:
+        """The least compute ``C_min = 6 N B_crit(L) S_min`` FLOPs for `N` parameters to reach `L`.
+
+        Training far below the critical batch size uses the fewest examples,
+        ``E_min = B_crit S_min`` (eq. 5.2), at ``6 N`` FLOPs per token; `S_min` comes
+        from `steps_to_loss` and ``B_crit`` from `critical_batch_size`.
+
+        Parameters
+        ----------
+        N : array_like
+            Non-embedding parameters (positive).
+        L : array_like
+            Target loss in nats/token, above the model's converged loss.
+
+        Returns
+        -------
+        float or ndarray
+            Compute in FLOPs; `N` and `L` broadcast.
+
+        References
+        ----------
+        Kaplan et al. 2020, eqs. 1.4, 1.6, 5.2 and §6.1 ("C_min ≡ 6 N B_crit S").
+
+        Examples
+        --------
+        >>> f"{KAPLAN.compute_to_loss(1e9, 2.5):.2e}"
+        '3.81e+20'
+        """
+        N = _validate.positive(N, "N")
+        return _validate.as_output(6.0 * N * self.critical_batch_size(L) * self.steps_to_loss(N, L))
+
+    def compute_efficient_size(self, L: ArrayLike) -> FloatOrArray:
+        """The model size that reaches loss `L` with the least compute (`compute_to_loss`).
+
+        ``B_crit`` depends on `L` only, so the best N minimises ``N S_min(N, L)``; setting
+        its derivative to zero gives ``(N_c / N)**alpha_N = L / (1 + alpha_N / alpha_S)``.
+        Such a model stops at a loss ``1 + alpha_N / alpha_S`` times its converged loss:
+        compute-efficient training ends well short of convergence.
+
+        Parameters
+        ----------
+        L : array_like
+            Target loss in nats/token (positive).
+
+        Returns
+        -------
+        float or ndarray
+            Non-embedding parameters.
+
+        References
+        ----------
+        Kaplan et al. 2020, eq. 1.6, §6 and Fig. 12 (one model size is optimal for a
+        budget).
+
+        Examples
+        --------
+        >>> f"{KAPLAN.compute_efficient_size(2.5):.2e}"
+        '1.55e+09'
+        """
+        L = _validate.positive(L, "L")
+        ratio = 1.0 + self.alpha_N_S / self.alpha_S
+        return _validate.as_output(self.N_c_S * (ratio / L) ** (1.0 / self.alpha_N_S))
+
 
 KAPLAN = KaplanLaw()
 """Kaplan et al. (2020) with the Table 2 joint fit and the eq. 1.3 compute law."""
+
+
+def batch_tradeoff(B: ArrayLike, B_crit: ArrayLike) -> tuple[FloatOrArray, FloatOrArray]:
+    """Steps and examples needed at batch size `B`, relative to their minima: ``(S/S_min, E/E_min)``.
+
+    McCandlish et al. (2018) found ``(S/S_min - 1)(E/E_min - 1) = 1`` when training to a
+    fixed loss, with ``E = B S`` examples and ``B_crit = E_min / S_min``; solved for one
+    batch size, ``S/S_min = 1 + B_crit/B`` and ``E/E_min = 1 + B/B_crit``. A small batch
+    wastes steps (time), a large one wastes examples (compute); at ``B = B_crit`` both
+    are doubled.
+
+    Parameters
+    ----------
+    B : array_like
+        Batch size (positive), in the same unit as `B_crit` (tokens, say).
+    B_crit : array_like
+        Critical batch size (positive), e.g. `KaplanLaw.critical_batch_size`.
+
+    Returns
+    -------
+    (steps, examples) : tuple of float or ndarray
+        ``S / S_min`` and ``E / E_min``, each at least 1; the inputs broadcast.
+
+    References
+    ----------
+    McCandlish et al. 2018, "An Empirical Model of Large-Batch Training", arXiv:1812.06162;
+    restated by Kaplan et al. 2020 as eqs. 5.1-5.2, with eqs. 5.4-5.5 for S_min and C_min.
+
+    Examples
+    --------
+    >>> batch_tradeoff(2**19, 2**19)
+    (2.0, 2.0)
+    """
+    B = _validate.positive(B, "B")
+    B_crit = _validate.positive(B_crit, "B_crit")
+    return _validate.as_output(1.0 + B_crit / B), _validate.as_output(1.0 + B / B_crit)

@@ -5,7 +5,15 @@ import pytest
 from scipy import optimize
 
 from lib.compute import training_flops
-from lib.laws import CHINCHILLA, EPOCH_REPLICATION, KAPLAN, LECTURE_TOY, ChinchillaLaw, KaplanLaw
+from lib.laws import (
+    CHINCHILLA,
+    EPOCH_REPLICATION,
+    KAPLAN,
+    LECTURE_TOY,
+    ChinchillaLaw,
+    KaplanLaw,
+    batch_tradeoff,
+)
 
 TOY = LECTURE_TOY
 BUDGETS = [1e18, 1e21, 5.76e23, 1e26]
@@ -175,3 +183,146 @@ def test_bad_input_raises_a_value_error_naming_the_argument(call, message):
 def test_laws_are_immutable():
     with pytest.raises(AttributeError):
         CHINCHILLA.E = 1.61
+
+
+# ---- Kaplan et al. 2020: learning curves L(N, S_min), compute to a loss, allocation, batch size ----
+
+ALPHA_B = 0.21  # eq. 1.4: B_crit = B* / L**(1 / alpha_B)
+
+
+def test_kaplan_table_3_constants():
+    # Table 3 "Fits to L(N, S)": alpha_N 0.077, alpha_S 0.76, N_c 6.5e13, S_c 2.1e3
+    assert (KAPLAN.alpha_N_S, KAPLAN.alpha_S, KAPLAN.N_c_S, KAPLAN.S_c) == (0.077, 0.76, 6.5e13, 2.1e3)
+
+
+def test_learning_curve_is_the_sum_of_a_model_term_and_a_steps_term():
+    # eq. 1.6 at N = N_c and S_min = S_c: each term is 1
+    assert KAPLAN.loss_steps(6.5e13, 2.1e3) == pytest.approx(2.0, rel=1e-12)
+    assert KAPLAN.loss_steps(6.5e13, 2.1e3 * 2**10) == pytest.approx(1 + 2 ** (-10 * 0.76), rel=1e-12)
+
+
+def test_learning_curve_tends_to_the_converged_loss():
+    N = np.logspace(6, 11, 6)
+    converged = (6.5e13 / N) ** 0.077
+    assert np.allclose(KAPLAN.converged_loss(N), converged, rtol=1e-12)
+    assert np.allclose(KAPLAN.loss_steps(N, 1e40), converged, rtol=1e-12)
+
+
+def test_converged_loss_of_table_3_is_close_to_table_2s_unlimited_data_limit():
+    # the two fits "differ very slightly" (Kaplan et al. §4.2)
+    N = np.logspace(7, 10, 4)
+    assert np.allclose(KAPLAN.converged_loss(N), KAPLAN.loss_N(N), rtol=0.03)
+
+
+def test_learning_curve_falls_with_steps_and_with_model_size():
+    S = np.logspace(3, 6, 7)
+    assert np.all(np.diff(KAPLAN.loss_steps(1e8, S)) < 0)
+    assert np.all(np.diff(KAPLAN.loss_steps(np.logspace(6, 10, 5), 1e4)) < 0)
+
+
+@pytest.mark.parametrize("N", [1e7, 1e9, 1e11])
+def test_steps_to_loss_inverts_the_learning_curve(N):
+    S = np.logspace(3, 6, 4)
+    assert np.allclose(KAPLAN.steps_to_loss(N, KAPLAN.loss_steps(N, S)), S, rtol=1e-9)
+
+
+def test_bigger_models_need_fewer_steps_to_reach_the_same_loss():
+    # §1.1 "Sample efficiency": large models reach the same loss in fewer steps (Fig. 2)
+    steps = KAPLAN.steps_to_loss(np.logspace(8, 11, 4), 3.0)
+    assert np.all(np.diff(steps) < 0)
+
+
+def test_compute_to_loss_is_six_N_times_the_minimum_examples():
+    # §6.1: C_min = 6 N B_crit S_min, with E_min = B_crit S_min (eq. 5.2)
+    N, L = 3e8, 3.0
+    expected = 6 * N * 2e8 / L ** (1 / ALPHA_B) * KAPLAN.steps_to_loss(N, L)
+    assert KAPLAN.compute_to_loss(N, L) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("L", [2.2, 2.5, 3.0, 4.0])
+def test_compute_efficient_size_minimises_the_compute_to_reach_a_loss(L):
+    smallest = 6.5e13 / L ** (1 / 0.077)  # a model this small only reaches L when converged
+    result = optimize.minimize_scalar(
+        lambda log_N: np.log(KAPLAN.compute_to_loss(np.exp(log_N), L)),
+        bounds=(np.log(smallest) + 1e-6, np.log(smallest) + 20),
+        method="bounded",
+        options={"xatol": 1e-10},
+    )
+    assert np.exp(result.x) == pytest.approx(KAPLAN.compute_efficient_size(L), rel=1e-5)
+
+
+def test_compute_efficient_training_stops_ten_percent_above_convergence():
+    # first-order condition: L = (1 + alpha_N / alpha_S) * L(N, S → ∞)
+    L = np.array([2.2, 3.0, 4.0])
+    converged = KAPLAN.converged_loss(KAPLAN.compute_efficient_size(L))
+    assert np.allclose(L / converged, 1 + 0.077 / 0.76, rtol=1e-12)
+
+
+def test_compute_efficient_frontier_grows_N_as_C_to_about_0_68():
+    # with the rounded constants, N_eff ∝ C_min**((1/a_N) / (1/a_N + 1/a_S + 1/a_B)) ≈ 0.68;
+    # the paper's theory gives 0.71 (eq. 6.5) and its measurement 0.73 (eq. 6.1)
+    L = np.array([2.0, 4.0])
+    N = KAPLAN.compute_efficient_size(L)
+    C = KAPLAN.compute_to_loss(N, L)
+    slope = np.log(N[1] / N[0]) / np.log(C[1] / C[0])
+    expected = (1 / 0.077) / (1 / 0.077 + 1 / 0.76 + 1 / ALPHA_B)
+    assert slope == pytest.approx(expected, rel=1e-9)
+    assert 0.67 < slope < 0.69
+
+
+def test_kaplan_allocation_passes_through_hoffmanns_test_point():
+    # Hoffmann et al. 2022, App. D.4: Kaplan's rule gives 4.68B parameters at 1e21 FLOPs
+    N, D = KAPLAN.allocation(1e21)
+    assert N == pytest.approx(4.68e9, rel=1e-12)
+    assert training_flops(N, D) == pytest.approx(1e21, rel=1e-12)
+
+
+@pytest.mark.parametrize("budget", BUDGETS)
+def test_kaplan_allocation_spends_the_budget_and_grows_as_C_to_the_0_73(budget):
+    N, D = KAPLAN.allocation(budget)
+    N10, _ = KAPLAN.allocation(10 * budget)
+    assert training_flops(N, D) == pytest.approx(budget, rel=1e-12)
+    assert N10 / N == pytest.approx(10**0.73, rel=1e-12)
+
+
+def test_kaplan_allocation_gives_a_bigger_model_than_chinchillas_at_gophers_budget():
+    # Hoffmann et al. 2022: for large budgets the compute-optimal model is much smaller
+    assert KAPLAN.allocation(5.76e23)[0] > 3 * CHINCHILLA.optimal_allocation(5.76e23)[0]
+
+
+def test_batch_tradeoff_doubles_steps_and_examples_at_the_critical_batch():
+    # Kaplan §5.1: training at B_crit takes 2 S_min steps and 2 E_min examples
+    assert batch_tradeoff(3e6, 3e6) == (2.0, 2.0)
+
+
+def test_batch_tradeoff_satisfies_mccandlishs_hyperbola_and_E_equals_B_S():
+    B = np.logspace(3, 9, 13)
+    B_crit = 1e6
+    steps, examples = batch_tradeoff(B, B_crit)
+    assert np.allclose((steps - 1) * (examples - 1), 1.0, rtol=1e-12)
+    # E / S = B, with E_min / S_min = B_crit (eq. 5.2)
+    assert np.allclose(examples * B_crit / steps, B, rtol=1e-12)
+    assert np.all(np.diff(steps) < 0) and np.all(np.diff(examples) > 0)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: KAPLAN.loss_steps(1e9, 0), "S_min must be positive, got 0.0"),
+        (lambda: KAPLAN.loss_steps(-5, 1e4), "N must be positive, got -5.0"),
+        (lambda: KAPLAN.steps_to_loss(1e9, 2.0), "L must be above the model's converged loss"),
+        (lambda: KAPLAN.steps_to_loss(1e9, [3.0, 1.0]), "L must be above .* got 1.0"),
+        (lambda: KAPLAN.steps_to_loss(1e9, np.nan), "L must be finite"),
+        (lambda: KAPLAN.compute_to_loss(1e9, 2.0), "L must be above"),
+        (lambda: KAPLAN.compute_efficient_size(0), "L must be positive, got 0.0"),
+        (lambda: KAPLAN.converged_loss([1e9, 0]), "N must be positive, got 0.0"),
+        (lambda: KAPLAN.allocation(-1e21), "C must be positive"),
+        (lambda: batch_tradeoff(0, 1e6), "B must be positive"),
+        (lambda: batch_tradeoff(1e6, np.inf), "B_crit must be finite"),
+        (lambda: KaplanLaw(alpha_S=-0.76), "alpha_S must be positive"),
+        (lambda: KaplanLaw(S_c=[1, 2]), "S_c must be a single number"),
+    ],
+)
+def test_new_kaplan_functions_reject_bad_input_by_name(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -18,8 +18,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -45,11 +46,15 @@ def _pytest_reported(command: list[str]) -> float:
     return float(re.findall(r" in ([0-9.]+)s", output)[-1])
 
 
-def _explorer_redraw_ms() -> float:
-    """One slider move of the real explorer, with its figure rendered as a notebook would.
+def _explorer_redraw_ms(
+    make_explorer: Callable[[], Any], slider_of: Callable[[Any], Any], values: Sequence[float]
+) -> float:
+    """One slider move of a real explorer, with its figure rendered as a notebook would.
 
-    An IPython shell with the inline backend formats each displayed figure to PNG, which
-    is the cost a student waits for; what it prints is discarded.
+    `make_explorer` builds the explorer (an ipywidgets box), `slider_of` picks the slider
+    to move in it, and each of `values` is one move. An IPython shell with the inline
+    backend formats each displayed figure to PNG, which is the cost a student waits for;
+    what it prints is discarded.
     """
     import matplotlib
     from IPython.core.interactiveshell import InteractiveShell
@@ -58,17 +63,31 @@ def _explorer_redraw_ms() -> float:
     matplotlib.use("Agg")
     # As in a course notebook after plotting.use_house_style(): no tight bounding box.
     select_figure_formats(InteractiveShell.instance(), {"png"}, bbox_inches=None)
-    from lib import widgets
 
-    values = (0.1, 0.2, 0.3, 0.4, 0.5) * 4
     with contextlib.redirect_stdout(io.StringIO()):
-        explorer = widgets.power_law_explorer()
-        slider = explorer.children[0].children[0]
+        explorer = make_explorer()
+        slider = slider_of(explorer)
         start = time.perf_counter()
-        for alpha in values:
-            slider.value = alpha
+        for value in values:
+            slider.value = value
         elapsed = time.perf_counter() - start
     return elapsed / len(values) * 1000
+
+
+def _power_law_explorer_ms() -> float:
+    from lib import widgets
+
+    return _explorer_redraw_ms(
+        widgets.power_law_explorer, lambda box: box.children[0].children[0], (0.1, 0.2, 0.3, 0.4, 0.5) * 4
+    )
+
+
+def _lnd_explorer_ms() -> float:
+    from lib import plotting, widgets
+
+    plotting.use_house_style()  # chapter 2 draws it in house style (sizes, fonts)
+    budgets = (1e19, 3e20, 5e21, 2e23, 7e24) * 4
+    return _explorer_redraw_ms(widgets.lnd_explorer, lambda box: box.children[0], budgets)
 
 
 def main() -> None:
@@ -104,7 +123,8 @@ def main() -> None:
         build = [str(BIN / "jupyter-book"), "build", ".", "--path-output", out, "-W", "-n", "--keep-going"]
         measure("book build, cold (fresh cache)", "<= 90 s", lambda: _run(build))
         measure("book build, warm (nothing changed)", "<= 10 s", lambda: _run(build))
-    measure("power-law explorer redraw", "<= 50 ms", _explorer_redraw_ms, unit="ms")
+    measure("power-law explorer redraw", "<= 50 ms", _power_law_explorer_ms, unit="ms")
+    measure("L(N, D) explorer redraw (chapter 2)", "<= 50 ms", _lnd_explorer_ms, unit="ms")
     if args.full:
         measure("make test (whole suite)", "<= 180 s", lambda: _run(["make", "test"]))
 

@@ -1,0 +1,153 @@
+"""Tests for lib.widgets: the L(N, D) explorer's figure, its updates, its fast redraw, bad input."""
+
+import io
+
+import ipywidgets as ipw
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from PIL import Image
+
+from lib import plotting, widgets
+from lib.compute import training_flops
+from lib.laws import CHINCHILLA, EPOCH_REPLICATION, KAPLAN, LECTURE_TOY
+
+matplotlib.use("Agg")
+
+DYNAMIC = [
+    "lnd-budget",
+    "lnd-optimum",
+    "lnd-kaplan",
+    "lnd-profile",
+    "lnd-profile-optimum",
+    "lnd-profile-kaplan",
+]
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _lines(fig):
+    return {line.get_gid(): line for axes in fig.axes for line in axes.lines if line.get_gid()}
+
+
+def _png(fig) -> np.ndarray:
+    buffer = io.BytesIO()
+    fig.canvas.print_figure(buffer, format="png", bbox_inches=None, dpi=fig.dpi)
+    return np.asarray(Image.open(buffer).convert("RGB")).astype(int)
+
+
+def test_lnd_figure_has_contours_colour_bar_iso_flop_lines_and_the_moving_artists():
+    fig = widgets.lnd_figure()
+    ax, ax_profile, colour_bar = fig.axes
+    assert ax.get_xscale() == ax.get_yscale() == "log" and ax_profile.get_xscale() == "log"
+    assert len(ax.collections) == 1, "one filled contour set, drawn once"
+    assert colour_bar.get_ylabel() == "L (nats/token)"
+    assert set(DYNAMIC) <= set(_lines(fig))
+    # five fixed budgets, white on the contours and grey in the profile panel
+    assert sum(line.get_gid() == "lnd-iso-flop" for line in ax.lines) == 5
+    assert sum(line.get_gid() is None for line in ax_profile.lines) == 5
+    assert len(fig.legends) == 1
+    assert "C = 5.76e23 FLOPs" in fig.texts[0].get_text()
+
+
+def test_lnd_figure_labels_its_axes_with_units():
+    ax, ax_profile, _ = widgets.lnd_figure().axes
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("N (parameters)", "D (tokens)")
+    assert "nats/token" in ax_profile.get_ylabel()
+
+
+@pytest.mark.parametrize("budget", [1e18, 3.3e20, widgets.GOPHER_BUDGET, 1e26])
+def test_update_moves_the_markers_to_the_optimum_and_to_kaplans_choice(budget):
+    fig = widgets.lnd_figure(budget=1e21)
+    widgets.update_lnd_figure(fig, budget)
+    lines = _lines(fig)
+    N_opt, D_opt = CHINCHILLA.optimal_allocation(budget)
+    N_kap, D_kap = KAPLAN.allocation(budget)
+    assert lines["lnd-optimum"].get_xydata()[0] == pytest.approx([N_opt, D_opt], rel=1e-12)
+    assert lines["lnd-kaplan"].get_xydata()[0] == pytest.approx([N_kap, D_kap], rel=1e-12)
+    assert lines["lnd-profile-optimum"].get_xydata()[0] == pytest.approx(
+        [N_opt, CHINCHILLA.loss(N_opt, D_opt)], rel=1e-12
+    )
+    N, D = lines["lnd-budget"].get_data()
+    assert np.allclose(training_flops(N, D), budget, rtol=1e-12)
+    assert np.allclose(lines["lnd-profile"].get_ydata(), CHINCHILLA.loss(N, D), rtol=1e-12)
+
+
+def test_the_optimum_is_the_lowest_point_of_the_highlighted_profile():
+    fig = widgets.lnd_figure(budget=1e22)
+    lines = _lines(fig)
+    assert lines["lnd-profile-optimum"].get_ydata()[0] <= lines["lnd-profile"].get_ydata().min() + 1e-12
+
+
+def test_update_reuses_the_artists():
+    fig = widgets.lnd_figure()
+    before = [(len(axes.lines), len(axes.collections), len(axes.texts)) for axes in fig.axes]
+    optimum = _lines(fig)["lnd-optimum"]
+    widgets.update_lnd_figure(fig, 1e20)
+    after = [(len(axes.lines), len(axes.collections), len(axes.texts)) for axes in fig.axes]
+    assert before == after and _lines(fig)["lnd-optimum"] is optimum
+
+
+@pytest.mark.parametrize("law", [EPOCH_REPLICATION, LECTURE_TOY])
+def test_other_chinchilla_form_laws_get_their_own_optimum(law):
+    fig = widgets.lnd_figure(law, 1e22)
+    assert _lines(fig)["lnd-optimum"].get_xdata()[0] == pytest.approx(law.optimal_allocation(1e22)[0])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: widgets.lnd_figure(KAPLAN), "law must be a ChinchillaLaw .* got KaplanLaw"),
+        (lambda: widgets.lnd_figure(budget=-1e20), "budget must be positive, got -1e"),
+        (lambda: widgets.lnd_figure(budget=np.nan), "budget must be finite"),
+        (lambda: widgets.lnd_figure(budget=1e30), "budget must be between 1e.18 and 1e.26 FLOPs, got 1e.30"),
+        (lambda: widgets.lnd_figure(budget=[1e20, 1e21]), "budget must be a single number"),
+        (lambda: widgets.update_lnd_figure(widgets.lnd_figure(), 1e10), "budget must be between"),
+        (lambda: widgets.lnd_explorer(budget=0), "budget must be positive"),
+    ],
+)
+def test_bad_input_raises_a_value_error_naming_the_argument(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_the_fast_explorer_figure_renders_the_same_pixels_as_the_static_figure():
+    # the explorer shows its static parts as one pre-rendered image; a misplaced or
+    # flipped image, or a stale static artist, would change many pixels
+    plotting.use_house_style()
+    fast = widgets._lnd_explorer_figure(CHINCHILLA, widgets.GOPHER_BUDGET)
+    widgets.update_lnd_figure(fast, 3e19)
+    static = widgets.lnd_figure(budget=3e19)
+    fast_pixels, static_pixels = _png(fast), _png(static)
+    assert fast_pixels.shape == static_pixels.shape
+    differs = np.abs(fast_pixels - static_pixels).max(axis=2) > 30
+    assert differs.mean() < 1e-3
+
+
+def test_the_explorer_slider_spans_the_budgets_on_a_log_scale_and_redraws(monkeypatch):
+    explorer = widgets.lnd_explorer()
+    slider = explorer.children[0]
+    assert isinstance(slider, ipw.FloatLogSlider)
+    assert (slider.base, 10.0**slider.min, 10.0**slider.max) == (10, *widgets.LND_BUDGET_RANGE)
+    assert slider.value == pytest.approx(widgets.GOPHER_BUDGET)
+    budgets = []
+    monkeypatch.setattr(widgets, "update_lnd_figure", lambda fig, budget, law: budgets.append(budget))
+    slider.value = 1e20
+    assert budgets == [pytest.approx(1e20)]
+
+
+def test_freezing_the_layout_solves_it_first_even_for_a_closed_figure():
+    # after plt.close a figure's canvas is a bare FigureCanvasBase whose draw() does nothing
+    fig = widgets.power_law_figure()
+    reference = widgets.power_law_figure()
+    reference.draw_without_rendering()
+    plt.close(fig)
+    widgets._freeze_layout(fig)
+    assert fig.axes[0].get_position().bounds == pytest.approx(reference.axes[0].get_position().bounds)
+    default = plt.figure(figsize=fig.get_size_inches()).add_subplot().get_position().bounds
+    assert fig.axes[0].get_position().bounds != pytest.approx(default)
