@@ -84,6 +84,28 @@ class ChinchillaLaw:
         D = _validate.positive(D, "D")
         return _validate.as_output(self.E + self.A / N**self.alpha + self.B / D**self.beta)
 
+    def model_term(self, N: ArrayLike) -> FloatOrArray:
+        """The part of the loss that a larger model removes, ``A / N**alpha``.
+
+        Examples
+        --------
+        >>> LECTURE_TOY.model_term(1e9)
+        1.0
+        """
+        N = _validate.positive(N, "N")
+        return _validate.as_output(self.A / N**self.alpha)
+
+    def data_term(self, D: ArrayLike) -> FloatOrArray:
+        """The part of the loss that more data removes, ``B / D**beta``.
+
+        Examples
+        --------
+        >>> LECTURE_TOY.data_term(1e8)
+        10.0
+        """
+        D = _validate.positive(D, "D")
+        return _validate.as_output(self.B / D**self.beta)
+
     @property
     def exponents(self) -> tuple[float, float]:
         """``(a, b) = (beta / (alpha + beta), alpha / (alpha + beta))``: N_opt ∝ C**a, D_opt ∝ C**b.

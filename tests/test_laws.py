@@ -110,6 +110,13 @@ def test_loss_at_compute_is_the_lowest_loss_for_that_budget():
         assert CHINCHILLA.loss(N, budget / (6 * N)) >= best - 1e-12
 
 
+def test_loss_is_floor_plus_model_term_plus_data_term():
+    N, D = np.logspace(7, 12, 6), np.logspace(9, 14, 6)
+    assert np.allclose(
+        CHINCHILLA.loss(N, D), CHINCHILLA.E + CHINCHILLA.model_term(N) + CHINCHILLA.data_term(D)
+    )
+
+
 def test_loss_falls_with_N_and_D_and_tends_to_E():
     N = np.logspace(6, 14, 9)
     assert np.all(np.diff(CHINCHILLA.loss(N, 1e12)) < 0)
