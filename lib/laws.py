@@ -89,7 +89,7 @@ class ChinchillaLaw:
 
         Examples
         --------
-        >>> LECTURE_TOY.model_term(1e9)
+        >>> round(LECTURE_TOY.model_term(1e9), 12)
         1.0
         """
         N = _validate.positive(N, "N")
