@@ -23,8 +23,12 @@ def finite(x: ArrayLike, name: str) -> NDArray[np.float64]:
     """Return `x` as a float array, or raise if any element is NaN or infinite."""
     if x is None or isinstance(x, (str, bytes)):
         raise ValueError(f"{name} must be a number or an array of numbers, got {x!r}")
+    if isinstance(x, (bool, np.bool_)) or getattr(x, "dtype", None) == np.bool_:
+        raise ValueError(f"{name} must be a number, not a truth value, got {x!r}")
     try:
         values = np.asarray(x, dtype=float)
+    except OverflowError:
+        raise ValueError(f"{name} is too large for floating point (above about 1.8e308)") from None
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a number or an array of numbers, got {x!r}") from None
     bad = ~np.isfinite(values)
@@ -51,9 +55,7 @@ def nonnegative(x: ArrayLike, name: str) -> NDArray[np.float64]:
     return values
 
 
-def scalar(
-    x: ArrayLike, name: str, rule: Callable[[ArrayLike, str], NDArray[np.float64]] = finite
-) -> float:
+def scalar(x: ArrayLike, name: str, rule: Callable[[ArrayLike, str], NDArray[np.float64]] = finite) -> float:
     """Return `x` as a float, or raise if it breaks `rule` or is not a single number."""
     values = rule(x, name)
     if values.ndim != 0:

@@ -49,7 +49,11 @@ def training_flops(N: ArrayLike, D: ArrayLike) -> FloatOrArray:
     """
     N = _validate.positive(N, "N")
     D = _validate.positive(D, "D")
-    return _validate.as_output(6.0 * N * D)
+    with np.errstate(over="ignore"):
+        C = 6.0 * N * D
+    if not np.all(np.isfinite(C)):
+        raise ValueError("N * D is too large: 6 N D overflows floating point")
+    return _validate.as_output(C)
 
 
 def tokens_for_budget(C: ArrayLike, N: ArrayLike) -> FloatOrArray:

@@ -18,7 +18,9 @@ McCandlish et al. 2018, arXiv:1812.06162 (the steps/data trade-off restated as K
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import ClassVar
 
 import numpy as np
@@ -213,7 +215,7 @@ class KaplanLaw:
     alpha_S: float = 0.76
     S_c: float = 2.1e3
 
-    ALLOCATION_EXPONENTS: ClassVar[dict[str, float]] = {"N": 0.73, "B": 0.24, "S": 0.03}
+    ALLOCATION_EXPONENTS: ClassVar[Mapping[str, float]] = MappingProxyType({"N": 0.73, "B": 0.24, "S": 0.03})
     """Compute-efficient training: N ∝ C**0.73, batch B ∝ C**0.24, steps S ∝ C**0.03 (eqs. 6.1-6.2)."""
 
     ALLOCATION_ANCHOR: ClassVar[tuple[float, float]] = (1e21, 4.68e9)

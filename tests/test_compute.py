@@ -54,6 +54,8 @@ def test_attention_term_is_small_for_short_contexts():
         (lambda: compute.transformer_params(12, -768), "d_model must be positive"),
         (lambda: compute.pf_days(0), "flops must be positive"),
         (lambda: compute.tokens_for_budget(-1, 1e9), "C must be positive"),
+        (lambda: compute.training_flops(1e200, 1e200), "overflows floating point"),
+        (lambda: compute.transformer_params(True, 768), "n_layer must be a number, not a truth value"),
     ],
 )
 def test_bad_input_raises_a_value_error_naming_the_argument(call, message):

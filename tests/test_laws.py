@@ -178,6 +178,11 @@ def test_overfitting_rule_grows_sublinearly():
         (lambda: ChinchillaLaw(E=1, A=1, B=1, alpha=np.inf, beta=0.3), "alpha must be finite"),
         (lambda: ChinchillaLaw(E=1, A=[1, 2], B=1, alpha=0.3, beta=0.3), "A must be a single number"),
         (lambda: KAPLAN.loss(1e9, 0), "D must be positive"),
+        (lambda: CHINCHILLA.loss(10**400, 1e9), "N is too large for floating point"),
+        (
+            lambda: ChinchillaLaw(E=1, A=1, B=1, alpha=True, beta=0.3),
+            "alpha must be a number, not a truth value",
+        ),
         (lambda: KaplanLaw(alpha_N=0), "alpha_N must be positive"),
         (lambda: KAPLAN.allocation_ratio(-10), "compute_factor must be positive"),
     ],
