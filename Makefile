@@ -52,8 +52,9 @@ grade: $(READY) ## per-question scores for NB=notebook-or-folder (a folder also 
 exercises: $(READY) ## regenerate exercises/ from solutions/
 	$(BIN)/python -m lib.exercisegen
 
-bench: $(READY) ## time the parts of `make test` and the book build
+bench: $(READY) ## time the parts of `make test`, the book build, the explorers and the Chinchilla fit
 	$(BIN)/python tests/bench/run.py
+	$(BIN)/python tests/bench/bench_fitting.py
 
 constraints: $(READY) ## re-pin constraints.txt from the current venv
 	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable; } > constraints.tmp
