@@ -11,7 +11,9 @@ from lib.checks import ex02
 from lib.compute import training_flops
 from lib.laws import CHINCHILLA, EPOCH_REPLICATION, LECTURE_TOY
 
-QUESTIONS = [ex02.q1, ex02.q2, ex02.q3, ex02.q4, ex02.q5, ex02.q6]
+QUESTIONS = [ex02.q1, ex02.q2, ex02.q3, ex02.q4, ex02.q5, ex02.q6, ex02.q7]
+
+N_OPT, D_OPT = LECTURE_TOY.optimal_allocation(ex02.BUDGET)
 
 
 def toy_losses(law=LECTURE_TOY):
@@ -22,11 +24,17 @@ def model_losses(law=CHINCHILLA):
     return [law.loss(*ex02.GOPHER), law.loss(*ex02.CHINCHILLA_RUN)]
 
 
-def scanned_N():
-    # the scan of the solution: 250 points per decade along the budget line
-    N = np.logspace(6, 22, 4001)
-    D = ex02.BUDGET / training_flops(N, 1.0)
-    return float(N[np.argmin(LECTURE_TOY.loss(N, D))])
+def scanned_N(per_decade=250, law=LECTURE_TOY, six=True):
+    # a scan along the budget line from 1e6 to 1e22 parameters (the solution's: 250 per decade)
+    N = np.logspace(6, 22, 16 * per_decade + 1)
+    D = ex02.BUDGET / (training_flops(N, 1.0) if six else N)
+    return float(N[np.argmin(law.loss(N, D))])
+
+
+def closed_form_N(C=ex02.BUDGET):
+    # alpha A / N**alpha = beta B / D**beta with D = C / (6 N), solved for N
+    a, b, A, B = LECTURE_TOY.alpha, LECTURE_TOY.beta, LECTURE_TOY.A, LECTURE_TOY.B
+    return (a * A / (b * B) * (C / 6) ** b) ** (1 / (a + b))
 
 
 def solution_answers():
@@ -37,6 +45,7 @@ def solution_answers():
         ex02.q4: "a",
         ex02.q5: model_losses(),
         ex02.q6: "a",
+        ex02.q7: closed_form_N(),
     }
 
 
@@ -92,12 +101,19 @@ def test_int64_powers_of_ten_wrap_silently():
         (ex02.q2, "c", "1000-parameter"),
         (ex02.q2, "d", "10\\*\\*4 tokens"),
         (ex02.q2, "e", "answer with one of"),
-        (ex02.q3, LECTURE_TOY.optimal_allocation(ex02.BUDGET)[1], "best D"),
+        (ex02.q3, D_OPT, "best D"),
         (ex02.q3, 1e12, "lecture's point"),
         (ex02.q3, 1e22, "far from the minimum"),
         (ex02.q3, 1e6, "far from the minimum"),
-        (ex02.q3, 1.1 * LECTURE_TOY.optimal_allocation(ex02.BUDGET)[0], "finer grid"),
+        (ex02.q3, 0.0, "far from the minimum"),
+        (ex02.q3, 5 * N_OPT, "far from the minimum"),
+        (ex02.q3, 1.12 * N_OPT, "finer grid"),
+        (ex02.q3, N_OPT / 1.12, "finer grid"),
+        (ex02.q3, scanned_N(law=CHINCHILLA), "fitted CHINCHILLA"),
+        (ex02.q3, scanned_N(six=False), "6 of C = 6 N D"),
+        (ex02.q3, scanned_N(per_decade=10, six=False), "6 of C = 6 N D"),
         (ex02.q3, np.inf, "finite"),
+        (ex02.q3, [N_OPT], "single number"),
         (ex02.q4, "b", "not equal"),
         (ex02.q4, "c", "same at every point"),
         (ex02.q4, "d", "thousands of times"),
@@ -110,6 +126,13 @@ def test_int64_powers_of_ten_wrap_silently():
         (ex02.q6, "b", "losses do change"),
         (ex02.q6, "c", "cannot move"),
         (ex02.q6, "d", "0.08 nats/token lower"),
+        (ex02.q7, scanned_N(), "not exact"),
+        (ex02.q7, scanned_N(per_decade=10), "not exact"),
+        (ex02.q7, closed_form_N(6 * ex02.BUDGET), "6 of C = 6 N D"),
+        (ex02.q7, D_OPT, "best D"),
+        (ex02.q7, CHINCHILLA.optimal_allocation(ex02.BUDGET)[0], "fitted CHINCHILLA"),
+        (ex02.q7, 1e12, "collect the powers"),
+        (ex02.q7, np.nan, "finite"),
     ],
 )
 def test_a_plausible_mistake_fails_with_its_hint(question, wrong, hint):
@@ -127,3 +150,33 @@ def test_the_slide_typo_shifts_every_loss_and_keeps_the_optimum():
     shift = np.subtract(model_losses(slide), model_losses())
     assert shift == pytest.approx([-0.08, -0.08], abs=1e-12)
     assert slide.optimal_allocation(5.76e23) == pytest.approx(CHINCHILLA.optimal_allocation(5.76e23))
+
+
+@pytest.mark.parametrize("per_decade", [10, 20, 30, 60, 250])
+def test_question_3_passes_a_correct_scan_on_any_reasonable_grid(per_decade, capsys):
+    # 10 or 30 points per decade find 1.585e12, 3 % from the optimum but 9e-6 above its loss
+    ex02.q3(scanned_N(per_decade))
+    assert "correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("N", [1.585e12, 1.78e12, N_OPT])
+def test_question_3_grades_on_the_loss_along_the_budget_line(N, capsys):
+    ex02.q3(N)
+    assert "correct" in capsys.readouterr().out
+
+
+def test_question_3_mistakes_are_far_from_the_optimum_in_loss():
+    # the lecture's 1e12 and the forgot-the-6 answer both lose more than the tolerance
+    excess = [ex02._excess_loss(N) for N in (1e12, scanned_N(six=False), scanned_N(law=CHINCHILLA))]
+    assert min(excess) > 10 * ex02._MAX_EXCESS
+
+
+def test_forgetting_the_6_scales_the_optimum_by_6_to_the_a():
+    # D = C / N is the budget line of 6 C, so N_opt grows by 6**(beta / (alpha + beta)) = 6**(3/7)
+    a, _ = LECTURE_TOY.exponents
+    assert LECTURE_TOY.optimal_allocation(6 * ex02.BUDGET)[0] == pytest.approx(N_OPT * 6**a, rel=1e-12)
+    assert scanned_N(six=False) == pytest.approx(N_OPT * 6**a, rel=1e-2)
+
+
+def test_the_closed_form_is_what_lib_computes():
+    assert closed_form_N() == pytest.approx(N_OPT, rel=1e-12)

@@ -30,6 +30,7 @@ __all__ = [
     "q4",
     "q5",
     "q6",
+    "q7",
 ]
 
 POINTS = ((10**9, 10**8), (10**12, 10**16), (10**3, 10**100), (10**100, 10**4))
@@ -137,31 +138,73 @@ def q2(choice: object) -> None:
     )
 
 
-def q3(N_best: object) -> None:
-    """N minimising the toy loss along the budget line 6 N D = `BUDGET`, found by a scan."""
-    question = "Question 3"
+_MAX_EXCESS = 1e-4
+"""Question 3 passes an N whose loss on the budget line is at most this far above the minimum."""
+
+_GRID_BAND = 1.15
+"""Question 3 says "use a finer grid" for an N within this factor of the optimum."""
+
+
+def _excess_loss(N: float) -> float:
+    """How far the toy loss at (N, C / 6N) lies above the minimum of the budget line."""
+    return float(LECTURE_TOY.loss(N, BUDGET / (6.0 * N)) - LECTURE_TOY.loss_at_compute(BUDGET))
+
+
+def _scalar_mistakes() -> list[tuple[float, str]]:
+    """Plausible wrong values of the compute-optimal N, each computed from a law with the mistake."""
     N_opt, D_opt = LECTURE_TOY.optimal_allocation(BUDGET)
+    return [
+        (D_opt, "That is the best D (tokens), not the best N (parameters); or N and D were swapped."),
+        (
+            LECTURE_TOY.optimal_allocation(6 * BUDGET)[0],
+            "That is the best N when D = C / N: the 6 of C = 6 N D is missing. Each N gets "
+            "D = C / (6 N) tokens, tokens_for_budget(C, N).",
+        ),
+        (
+            CHINCHILLA.optimal_allocation(BUDGET)[0],
+            "That is the best N of the fitted CHINCHILLA law; this question uses the toy law LECTURE_TOY.",
+        ),
+    ]
+
+
+def q3(N_best: object) -> None:
+    """N minimising the toy loss along the budget line 6 N D = `BUDGET`, found by a scan.
+
+    Graded on the loss: an N passes when its loss on the budget line is within `_MAX_EXCESS`
+    of the minimum, so a correct scan on a grid of 10 points per decade passes.
+    """
+    question = "Question 3"
+    N_opt = LECTURE_TOY.optimal_allocation(BUDGET)[0]
     grading.require_answer(question, N_best)
     value = _as_floats(N_best)
-    if value is not None and value.ndim == 0 and np.isfinite(value):
-        far = not N_opt / 10 < value < 10 * N_opt and not np.isclose(value, D_opt, rtol=2e-2)
-        if far:
-            grading.check_true(question, N_best, False, _FAR_FROM_MINIMUM)
-    grading.check_number(
-        question,
-        N_best,
-        N_opt,
-        rtol=2e-2,
-        mistakes=[
-            (D_opt, "That is the best D (tokens), not the best N (parameters); or N and D were swapped."),
-            (
-                float(POINTS[1][0]),
-                "1e12 is the N of the lecture's point, which spends this budget but is not quite "
-                "its best split: scan N along the budget line.",
-            ),
-        ],
-        hint="Close, but not within 2 %: use a finer grid, at least 60 points per decade of N.",
-    )
+    if value is None or value.ndim != 0 or not np.isfinite(value):
+        grading.check_number(question, N_best, N_opt)  # says what is wrong with the answer
+        return
+    N = float(value)
+    if N > 0 and _excess_loss(N) <= _MAX_EXCESS:
+        grading.check_true(question, N_best, True, "")
+        return
+    # a scan with a mistake in it lands near the mistaken optimum, as near as its grid allows
+    for wrong, hint in _scalar_mistakes():
+        if wrong / _GRID_BAND < N < wrong * _GRID_BAND:
+            grading.check_true(question, N_best, False, hint)
+    if np.isclose(N, float(POINTS[1][0]), rtol=2e-2, atol=0.0):
+        grading.check_true(
+            question,
+            N_best,
+            False,
+            "1e12 is the N of the lecture's point, which spends this budget but is not quite "
+            "its best split: scan N along the budget line.",
+        )
+    if N_opt / _GRID_BAND < N < N_opt * _GRID_BAND:
+        grading.check_true(
+            question,
+            N_best,
+            False,
+            f"Close, but its loss is {_excess_loss(N):.1e} above the minimum of the budget line "
+            f"(at most {_MAX_EXCESS:g} passes): use a finer grid, at least 20 points per decade of N.",
+        )
+    grading.check_true(question, N_best, False, _FAR_FROM_MINIMUM)
 
 
 def q4(choice: object) -> None:
@@ -175,8 +218,7 @@ def q4(choice: object) -> None:
             "b": "The exponents are 1/3 and 1/4, not equal, and the minimum is inside the line "
             "for any positive exponents.",
             "c": "E is the same at every point of the budget line, so it cannot favour one of them.",
-            "d": "A = B does not make N = D best: the scan of Question 3 puts D thousands of "
-            "times above N.",
+            "d": "A = B does not make N = D best: the scan of Question 3 puts D thousands of times above N.",
         },
     )
 
@@ -230,4 +272,31 @@ def q6(choice: object) -> None:
             "best N and D cannot move.",
             "d": "E is added to every predicted loss, so each prediction is 0.08 nats/token lower.",
         },
+    )
+
+
+def q7(N_closed: object) -> None:
+    """The compute-optimal N of the toy law from the first-order condition, in closed form."""
+    question = "Question 7"
+    N_opt = LECTURE_TOY.optimal_allocation(BUDGET)[0]
+    grading.require_answer(question, N_closed)
+    value = _as_floats(N_closed)
+    if value is not None and value.ndim == 0 and np.isfinite(value) and value > 0:
+        N = float(value)
+        if not np.isclose(N, N_opt, rtol=1e-6, atol=0.0) and N_opt / _GRID_BAND < N < N_opt * _GRID_BAND:
+            grading.check_true(
+                question,
+                N_closed,
+                False,
+                "Close, but not exact: a scan on a grid is not precise enough here. Solve "
+                "alpha A / N**alpha = beta B / D**beta with D = C / (6 N) for N and evaluate the formula.",
+            )
+    grading.check_number(
+        question,
+        N_closed,
+        N_opt,
+        rtol=1e-6,
+        mistakes=_scalar_mistakes(),
+        hint="Put D = C / (6 N) into alpha A / N**alpha = beta B / D**beta, collect the powers of N "
+        "on one side, solve for N and evaluate with the constants of LECTURE_TOY.",
     )
