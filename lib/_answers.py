@@ -25,11 +25,12 @@ tag                fields                                         decoded as
 ``unrecordable``   ``type``, ``repr``, optional ``why``           `Unrecordable`
 =================  =============================================  ====================
 
-NumPy scalars become Python bools, ints, floats or complex numbers (``longdouble``
-precision is rounded to float). Arrays keep their dtype and shape; the dtype must be
-bool, integer, float, complex, unicode or object (items encoded one by one). Any other
-value, such as a dict or a DataFrame, is recorded as an `Unrecordable` marker naming its
-type, and the grader fails the question with `Unrecordable.hint`. So is an answer with
+NumPy scalars and array items become Python bools, ints, floats or complex numbers
+(``longdouble`` and ``clongdouble`` precision is rounded to float). Arrays keep their
+dtype and shape; the dtype must be bool, integer, float, complex, unicode or object
+(items encoded one by one). Any other value, such as a dict or a DataFrame, is recorded
+as an `Unrecordable` marker naming its type, and the grader fails the question with
+`Unrecordable.hint`. So is an answer with
 more than `MAX_ITEMS` items, a string longer than `MAX_STRING` characters or an int
 over 65536 bits: the grader must not spend long on any answer.
 """
@@ -133,6 +134,8 @@ class _Encoder:
             raise _Refused("value", f"it is too large to record (more than {MAX_ITEMS} items)", huge=True)
 
     def float(self, value: float) -> object:
+        # a Python float even for NumPy items of any precision (longdouble's tolist keeps them)
+        value = float(value)
         return value if math.isfinite(value) else {_TAG: "float", "value": repr(value)}
 
     def int(self, value: int) -> object:

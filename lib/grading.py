@@ -57,7 +57,7 @@ def require_answer(question: str, answer: object) -> None:
 
 def _as_real(question: str, answer: object) -> float:
     require_answer(question, answer)
-    if isinstance(answer, np.ndarray) and answer.ndim == 0:
+    if isinstance(answer, np.ndarray) and answer.size == 1:  # np.array(1.6e12), np.array([1.6e12])
         answer = answer.item()
     if isinstance(answer, decimal.Decimal):  # exact arithmetic is welcome (so is Fraction)
         answer = float(answer)
@@ -94,7 +94,8 @@ def check_number(
     question : str
         Label used in every message, e.g. ``"Question 2"``.
     answer : object
-        The student's answer; must be a real number (NumPy scalars are fine).
+        The student's answer; a real number (NumPy scalars and one-item arrays are fine;
+        lists are not).
     expected : float
         The right value, computed from `lib`, never typed in.
     rtol, atol : float
@@ -124,12 +125,25 @@ def check_number(
     raise _fail(question, f"not correct yet (got {value:.4g}). {hint}".rstrip())
 
 
+def _is_real(item: object) -> bool:
+    """A real number for `_as_real_array`: not a bool, a string, None or a complex number."""
+    return isinstance(item, (numbers.Real, decimal.Decimal)) and not isinstance(item, (bool, np.bool_))
+
+
 def _as_real_array(question: str, answer: object) -> np.ndarray:
     require_answer(question, answer)
     if isinstance(answer, (str, bytes, dict, set)):
         raise _fail(question, f"expected a list or array of numbers, got {type(answer).__name__}.")
     try:
-        values = np.array(answer, dtype=float)
+        # no dtype here: np.array(["13", "2.2"], dtype=float) would parse the strings
+        raw = np.asarray(answer)
+        if raw.dtype.kind == "O":
+            items = raw.ravel().tolist()
+            if not all(_is_real(item) for item in items):
+                raise TypeError("not all items are real numbers")
+        elif raw.dtype.kind not in "iuf":  # strings, bools, complex numbers, dates...
+            raise TypeError(f"items of dtype {raw.dtype}")
+        values = raw.astype(float)
     except (TypeError, ValueError, OverflowError):
         raise _fail(question, f"expected a list or array of numbers, got {answer!r}.") from None
     if not np.all(np.isfinite(values)):

@@ -18,13 +18,17 @@ import io
 from collections.abc import Sequence
 
 import ipywidgets as ipw
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import Image as PNG
 from IPython.display import display
 from matplotlib.artist import Artist
 from matplotlib.backend_bases import RendererBase
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.transforms import Bbox
 
 from lib import _validate, plotting
 from lib.compute import training_flops
@@ -103,7 +107,14 @@ def power_law_figure(
     return fig
 
 
-def update_power_law_figure(fig: Figure, alpha: float, floor: float, coefficient: float) -> None:
+def update_power_law_figure(
+    fig: Figure,
+    alpha: float,
+    floor: float,
+    coefficient: float,
+    *,
+    ylim: tuple[float, float] | None = None,
+) -> None:
     """Redraw a figure made by `power_law_figure` for new constants (no new artists).
 
     Parameters
@@ -112,6 +123,8 @@ def update_power_law_figure(fig: Figure, alpha: float, floor: float, coefficient
         A figure returned by `power_law_figure`.
     alpha, floor, coefficient : float
         The new constants, as in `power_law_figure`.
+    ylim : tuple of float, optional
+        Fixed y-limits; by default they follow the curves.
     """
     ax = fig.axes[0]
     lines = {line.get_gid(): line for line in ax.lines}
@@ -124,8 +137,23 @@ def update_power_law_figure(fig: Figure, alpha: float, floor: float, coefficient
     floor_line.set_visible(floor > 0)
     slope = law.local_exponent(_N[-1])
     ax.set_title(f"α = {alpha:.2f}, E = {floor:.2f}: slope at N = 1e13 is {slope:.3f}")
-    values = np.concatenate([law(_N), reducible(_N)])
-    ax.set_ylim(values.min() / 1.5, values.max() * 3)
+    if ylim is None:
+        ylim = _power_law_ylim(coefficient, [alpha], [floor])
+    ax.set_ylim(ylim)
+
+
+def _power_law_ylim(
+    coefficient: float, alphas: Sequence[float], floors: Sequence[float]
+) -> tuple[float, float]:
+    """y-limits showing both curves of `power_law_figure` for every alpha and floor given."""
+    values = np.concatenate(
+        [
+            PowerLaw(coefficient=coefficient, exponent=-alpha, floor=floor)(_N)
+            for alpha in alphas
+            for floor in (*floors, 0.0)
+        ]
+    )
+    return float(values.min() / 1.5), float(values.max() * 3)
 
 
 def power_law_explorer(
@@ -148,15 +176,21 @@ def power_law_explorer(
     alpha_slider = ipw.FloatSlider(value=alpha, min=0.02, max=0.8, step=0.01, description="α")
     floor_slider = ipw.FloatSlider(value=floor, min=0.0, max=3.0, step=0.01, description="floor E")
     output = ipw.Output()
-    fig = power_law_figure(alpha, floor, coefficient)
+    # fixed y-limits for the whole session, wide enough for every slider position, so
+    # that the axes, ticks and legend are drawn once and cached as one image
+    ylim = _power_law_ylim(coefficient, [alpha_slider.min, alpha_slider.max], [floor_slider.max])
+    fig = power_law_figure(alpha_slider.value, floor_slider.value, coefficient)
+    update_power_law_figure(fig, alpha_slider.value, floor_slider.value, coefficient, ylim=ylim)
     plt.close(fig)
     _freeze_layout(fig)
+    ax = fig.axes[0]
+    # a title with a fixed position: otherwise every draw measures the tick labels to place it
+    ax.set_title(ax.get_title(), y=ax.title.get_position()[1])
+    _show_static_parts_as_one_image(fig, [*ax.lines, ax.title])
 
     def redraw(_change: object = None) -> None:
-        update_power_law_figure(fig, alpha_slider.value, floor_slider.value, coefficient)
-        with output:
-            output.clear_output(wait=True)
-            display(fig)
+        update_power_law_figure(fig, alpha_slider.value, floor_slider.value, coefficient, ylim=ylim)
+        _show_png(output, fig)
 
     alpha_slider.observe(redraw, names="value")
     floor_slider.observe(redraw, names="value")
@@ -383,51 +417,101 @@ class _Pixels(Artist):
     """An RGBA image copied to the canvas at (0, 0) as it is: no resampling, no colour map.
 
     Cheaper than ``figimage``, which resamples its image on every draw, and drawn
-    behind everything else (``zorder`` -1).
+    behind everything else (``zorder`` -1). The image is only valid for the Agg renderer
+    it was made for (same size, dpi and figure bounding box); `matches` tells whether a
+    renderer is one, and the static artists draw themselves whenever it is not.
     """
 
-    def __init__(self, rgba: np.ndarray) -> None:
+    def __init__(self, rgba: np.ndarray, dpi: float, figure_bounds: tuple[float, ...]) -> None:
         super().__init__()
         self._rgba = rgba
+        self._dpi = dpi
+        self._figure_bounds = figure_bounds
         self.set_zorder(-1)
 
+    def matches(self, renderer: RendererBase) -> bool:
+        """Whether `renderer` draws the figure exactly as the cached image was drawn."""
+        height, width = self._rgba.shape[:2]
+        figure = self.get_figure(root=True)
+        return (
+            isinstance(renderer, RendererAgg)
+            and (renderer.width, renderer.height) == (width, height)
+            and renderer.dpi == self._dpi
+            and figure is not None
+            and tuple(figure.bbox.bounds) == self._figure_bounds
+        )
+
     def draw(self, renderer: RendererBase) -> None:
-        if not self.get_visible():
+        if not self.get_visible() or not self.matches(renderer):
             return
         gc = renderer.new_gc()
         renderer.draw_image(gc, 0, 0, self._rgba)
         gc.restore()
 
 
+def _draw_unless_cached(artist: Artist, pixels: _Pixels) -> None:
+    """Make `artist` skip its draw whenever `pixels` already shows it."""
+    draw = artist.draw
+
+    def draw_unless_cached(renderer: RendererBase) -> None:
+        if not pixels.matches(renderer):
+            draw(renderer)
+
+    artist.draw = draw_unless_cached  # type: ignore[method-assign]
+
+
 def _show_static_parts_as_one_image(fig: Figure, dynamic: Sequence[Artist]) -> None:
     """Render every artist of `fig` except `dynamic` once, and show that image behind them.
 
-    Afterwards a draw only renders the image and the dynamic artists: ticks, labels,
-    contours and colour bar are not recomputed on every slider move. Call after the
-    layout is frozen. The image is copied pixel for pixel, so the figure must be rendered
-    at its own dpi, as IPython's inline backend does for PNG (not for "retina").
+    Afterwards a draw at the figure's own size and dpi (what the explorers' own PNGs
+    use) only renders the image and the dynamic artists: ticks, labels, contours and
+    colour bar are not recomputed on every slider move. Any other draw (another dpi,
+    "retina", a tight bounding box, a vector format) draws the static artists as usual:
+    slower, but right. Call after the layout is frozen.
     """
     for artist in dynamic:
         artist.set_visible(False)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="rgba", dpi=fig.dpi)
+    fig.savefig(buffer, format="rgba", dpi=fig.dpi, bbox_inches=_whole_figure_bbox(fig))
     width = round(fig.bbox.width)
     # savefig's rows run top to bottom; the renderer's draw_image wants them bottom to top
     rows = np.frombuffer(buffer.getvalue(), dtype=np.uint8).reshape(-1, width, 4)
     background = np.ascontiguousarray(rows[::-1])
     for artist in dynamic:
         artist.set_visible(True)
+    pixels = _Pixels(background, fig.dpi, tuple(fig.bbox.bounds))
     hosts = {artist.axes for artist in dynamic} - {None}
     for child in fig.get_children():
         if child is fig.patch or child in dynamic:
             continue
         if child not in hosts:
-            child.set_visible(False)
+            _draw_unless_cached(child, pixels)
             continue
         for grandchild in child.get_children():
             if grandchild not in dynamic:
-                grandchild.set_visible(False)
-    fig.add_artist(_Pixels(background))
+                _draw_unless_cached(grandchild, pixels)
+    fig.add_artist(pixels)
+
+
+def _whole_figure_bbox(fig: Figure) -> Bbox | None:
+    """A ``bbox_inches`` for savefig that means "the whole figure" whatever the rcParams.
+
+    ``None`` falls back to ``rcParams["savefig.bbox"]``, which may be "tight".
+    """
+    return fig.bbox_inches if mpl.rcParams["savefig.bbox"] == "tight" else None
+
+
+def _show_png(output: ipw.Output, fig: Figure) -> None:
+    """Show `fig` in `output` as a PNG at its own size and dpi.
+
+    Rendered here rather than by the notebook's inline backend, whose settings
+    ("retina", ``bbox_inches="tight"``) would otherwise change what the widget shows.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi, bbox_inches=_whole_figure_bbox(fig))
+    with output:
+        output.clear_output(wait=True)
+        display(PNG(buffer.getvalue()))
 
 
 def _lnd_explorer_figure(law: ChinchillaLaw, budget: float) -> Figure:
@@ -475,9 +559,7 @@ def lnd_explorer(law: ChinchillaLaw = CHINCHILLA, budget: float = GOPHER_BUDGET)
 
     def redraw(_change: object = None) -> None:
         update_lnd_figure(fig, slider.value, law)
-        with output:
-            output.clear_output(wait=True)
-            display(fig)
+        _show_png(output, fig)
 
     slider.observe(redraw, names="value")
     redraw()

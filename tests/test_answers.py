@@ -128,6 +128,33 @@ def test_arrays_round_trip_with_dtype_and_shape(array: np.ndarray) -> None:
     assert _same(back, array)
 
 
+@pytest.mark.parametrize(
+    ("array", "floats"),
+    [
+        (np.array([1.6e12, -0.5, np.inf], dtype=np.longdouble), [1.6e12, -0.5, math.inf]),
+        (np.array([[0.25], [np.nan]], dtype=np.longdouble), [0.25, math.nan]),
+        (np.array([1 + 2j, complex(0.5, -np.inf)], dtype=np.clongdouble), [1.0, 2.0, 0.5, -math.inf]),
+    ],
+    ids=lambda a: str(getattr(a, "dtype", "")),
+)
+def test_long_double_arrays_are_recorded_as_python_floats(array: np.ndarray, floats: list[float]) -> None:
+    # their tolist() keeps np.longdouble items, which json cannot write
+    encoded = encode(array)
+    text = json.dumps(encoded, allow_nan=False)  # raised "not JSON serializable" before
+    parts = [(item["real"], item["imag"]) if np.iscomplexobj(array) else (item,) for item in encoded["data"]]
+    items = [decode(part) for pair in parts for part in pair]
+    assert all(type(item) is float for item in items)
+    assert np.array_equal(items, floats, equal_nan=True)
+    back = decode(json.loads(text))
+    assert back.dtype == array.dtype and back.shape == array.shape
+    assert np.array_equal(back, array, equal_nan=True)
+
+
+@pytest.mark.parametrize("value", [np.longdouble(2.5), np.clongdouble(1 - 1j)], ids=repr)
+def test_long_double_scalars_become_python_numbers(value: object) -> None:
+    assert _same(_round_trip(value), complex(value) if np.iscomplexobj(value) else float(value))
+
+
 def test_a_masked_array_is_recorded_as_its_data() -> None:
     back = _round_trip(np.ma.masked_array([1.0, 2.0], mask=[False, True]))
     assert type(back) is np.ndarray and back.tolist() == [1.0, 2.0]

@@ -21,7 +21,9 @@ def test_a_placeholder_is_not_answered_yet(placeholder):
         grading.check_number("Question 2", placeholder, 1.0)
 
 
-@pytest.mark.parametrize("answer", ["0.5", [0.5], np.array([0.5, 0.6]), True])
+@pytest.mark.parametrize(
+    "answer", ["0.5", [0.5], (0.5,), [np.float64(0.5)], np.array([0.5, 0.6]), np.array(["0.5"]), True]
+)
 def test_a_non_number_is_rejected_with_its_type(answer):
     with pytest.raises(AssertionError, match="expected a single number"):
         grading.check_number("Question 1", answer, 0.5)
@@ -51,6 +53,14 @@ def test_exact_arithmetic_is_accepted(exact, capsys):
 
 def test_a_zero_dimensional_array_counts_as_a_number(capsys):
     grading.check_number("Q", np.array(2.0), 2.0)
+    assert "correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "answer", [np.array([1.6e12]), np.array([[1.6e12]]), np.array([1.6e12], dtype=np.longdouble)]
+)
+def test_a_one_item_array_counts_as_a_number(answer, capsys):
+    grading.check_number("Q", answer, 1.6e12)
     assert "correct" in capsys.readouterr().out
 
 
@@ -92,12 +102,32 @@ def test_an_array_of_right_values_passes(capsys):
         ([13.0, 2.2, np.inf, 102.0], "expected finite numbers"),
         ([13.0, 2.2, float("nan"), 102.0], "expected finite numbers"),
         ("13, 2.2", "expected a list or array of numbers"),
+        (["13", "2.2", "102", "102"], "expected a list or array of numbers"),
+        ([13.0, "2.2", 102.0, 102.0], "expected a list or array of numbers"),
+        (np.array(["13", "2.2", "102", "102"]), "expected a list or array of numbers"),
+        ([13.0, None, 102.0, 102.0], "expected a list or array of numbers"),
+        ([13.0, 2.2 + 0j, 102.0, 102.0], "expected a list or array of numbers"),
+        ([13.0, [2.2], 102.0, 102.0], "expected a list or array of numbers"),
+        ([13.0, 2.2, 10**400, 102.0], "expected a list or array of numbers"),
         ([13.0, 2.2, 100.0, 102.0], "element 2 is 100"),
     ],
 )
 def test_a_wrong_array_is_rejected_with_a_reason(answer, message):
     with pytest.raises(AssertionError, match=message):
         grading.check_array("Q", answer, [13.0, 2.2, 102.0, 102.0])
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        [Fraction(13), Decimal("2.2"), 102, np.float32(102.0)],
+        np.array([13, 2.2, 102, 102], dtype=np.longdouble),
+        np.array([13, 2.2, 102, 102], dtype=object),
+    ],
+)
+def test_an_array_of_exact_or_numpy_numbers_passes(answer, capsys):
+    grading.check_array("Q", answer, [13.0, 2.2, 102.0, 102.0])
+    assert "correct" in capsys.readouterr().out
 
 
 def test_monotone_checks_the_direction(capsys):

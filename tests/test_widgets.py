@@ -151,3 +151,78 @@ def test_freezing_the_layout_solves_it_first_even_for_a_closed_figure():
     assert fig.axes[0].get_position().bounds == pytest.approx(reference.axes[0].get_position().bounds)
     default = plt.figure(figsize=fig.get_size_inches()).add_subplot().get_position().bounds
     assert fig.axes[0].get_position().bounds != pytest.approx(default)
+
+
+def _rendered(fig, **kwargs) -> np.ndarray:
+    from IPython.core.pylabtools import print_figure
+
+    return np.asarray(Image.open(io.BytesIO(print_figure(fig, **kwargs))).convert("RGB")).astype(int)
+
+
+def _marker_centre(pixels: np.ndarray, colour: str) -> np.ndarray:
+    rgb = np.array(matplotlib.colors.to_rgb(colour)) * 255
+    rows, columns = np.nonzero(np.abs(pixels - rgb).max(axis=2) < 20)
+    return np.array([rows.mean(), columns.mean()])
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"fmt": "retina", "bbox_inches": None},  # %config InlineBackend.figure_format = "retina"
+        {"fmt": "png", "bbox_inches": "tight"},  # IPython's default inline backend
+        {"fmt": "retina", "bbox_inches": "tight"},
+    ],
+)
+def test_the_fast_explorer_figure_is_right_at_another_dpi_or_with_a_tight_bounding_box(kwargs):
+    # the cached background only fits a draw at the figure's own size and dpi; any other
+    # draw must draw the static parts as usual, with the moving artists where they belong
+    plotting.use_house_style()
+    fast = widgets._lnd_explorer_figure(CHINCHILLA, widgets.GOPHER_BUDGET)
+    widgets.update_lnd_figure(fast, 3e19)
+    reference = widgets.lnd_figure(budget=3e19)  # the same frozen layout, without the cache
+    widgets._freeze_layout(reference)
+    fast_pixels, reference_pixels = _rendered(fast, **kwargs), _rendered(reference, **kwargs)
+    assert fast_pixels.shape == reference_pixels.shape
+    assert (np.abs(fast_pixels - reference_pixels).max(axis=2) > 30).mean() < 1e-3
+    colour = _lines(fast)["lnd-profile-optimum"].get_markerfacecolor()
+    assert _marker_centre(fast_pixels, colour) == pytest.approx(
+        _marker_centre(reference_pixels, colour), abs=1
+    )
+
+
+def test_the_explorers_show_their_own_png_whatever_the_inline_backend(monkeypatch):
+    # "retina" or a tight bounding box in the notebook must not change what the widget shows
+    shown = []
+    monkeypatch.setattr(widgets, "display", shown.append)
+    plotting.use_house_style()
+    widgets.lnd_explorer()
+    fast = widgets._lnd_explorer_figure(CHINCHILLA, widgets.GOPHER_BUDGET)
+    assert len(shown) == 1 and shown[0].format == "png"
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(shown[0].data)).convert("RGB")), _png(fast))
+    widgets.power_law_explorer()
+    assert len(shown) == 2 and shown[1].format == "png"
+
+
+def test_the_power_law_explorer_keeps_its_y_limits_and_redraws_like_the_uncached_figure(monkeypatch):
+    figures = []
+    show_png = widgets._show_png
+    monkeypatch.setattr(
+        widgets, "_show_png", lambda output, fig: (figures.append(fig), show_png(output, fig))
+    )
+    explorer = widgets.power_law_explorer()
+    alpha_slider, floor_slider = explorer.children[0].children
+    fig = figures[-1]
+    ylim = fig.axes[0].get_ylim()
+    alpha_slider.value, floor_slider.value = 0.8, 0.0
+    assert fig.axes[0].get_ylim() == ylim
+    # both curves stay inside the fixed limits at the sliders' extremes
+    for line in fig.axes[0].lines[:2]:
+        assert ylim[0] <= line.get_ydata().min() and line.get_ydata().max() <= ylim[1]
+    assert "α = 0.80" in fig.axes[0].get_title()
+    reference = widgets.power_law_figure(0.8, 0.0)
+    widgets.update_power_law_figure(reference, 0.8, 0.0, widgets._DEFAULT.coefficient, ylim=ylim)
+    widgets._freeze_layout(reference)
+    for kwargs in ({"fmt": "png", "bbox_inches": None}, {"fmt": "retina", "bbox_inches": "tight"}):
+        fast_pixels, reference_pixels = _rendered(fig, **kwargs), _rendered(reference, **kwargs)
+        assert fast_pixels.shape == reference_pixels.shape
+        assert (np.abs(fast_pixels - reference_pixels).max(axis=2) > 30).mean() < 1e-3
