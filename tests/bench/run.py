@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import json
 import re
 import subprocess
 import sys
@@ -25,6 +26,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts="]
+
+
+def _has_code(notebook: Path) -> bool:
+    """Skeleton pages without code cells give nbval nothing to time."""
+    return any(cell["cell_type"] == "code" for cell in json.loads(notebook.read_text("utf-8"))["cells"])
 
 
 def _run(command: list[str]) -> float:
@@ -109,7 +115,9 @@ def main() -> None:
     measure(
         "lib unit tests + doctests", "-", lambda: _run([*PYTEST, "--doctest-modules", "lib", *unit_tests])
     )
-    for notebook in sorted([*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("solutions/*.ipynb")]):
+    for notebook in filter(
+        _has_code, sorted([*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("solutions/*.ipynb")])
+    ):
         rel = notebook.relative_to(ROOT)
         command = [*PYTEST, "--nbval-lax", str(rel)]
         measure(f"nbval {rel}, wall", "-", lambda command=command: _run(command))
