@@ -904,8 +904,25 @@ def _count(value: int, name: str, least: int) -> int:
     return int(value)
 
 
+class _AllocationExponents:
+    """The exponents of fitted ``N_opt ∝ C**a`` and ``D_opt ∝ C**b`` laws (``N_law``, ``D_law``)."""
+
+    N_law: PowerLaw
+    D_law: PowerLaw
+
+    @property
+    def a(self) -> float:
+        """Exponent of ``N_opt ∝ C**a``."""
+        return self.N_law.exponent
+
+    @property
+    def b(self) -> float:
+        """Exponent of ``D_opt ∝ C**b`` (``1 - a`` when ``D_opt = C / (6 N_opt)``)."""
+        return self.D_law.exponent
+
+
 @dataclass(frozen=True, eq=False)
-class EnvelopeFit:
+class EnvelopeFit(_AllocationExponents):
     """Approach 1: the compute-optimal runs along the lower envelope, and power laws through them.
 
     Attributes
@@ -923,16 +940,6 @@ class EnvelopeFit:
     loss_opt: NDArray[np.float64]
     N_law: PowerLaw
     D_law: PowerLaw
-
-    @property
-    def a(self) -> float:
-        """Exponent of ``N_opt ∝ C**a``."""
-        return self.N_law.exponent
-
-    @property
-    def b(self) -> float:
-        """Exponent of ``D_opt ∝ C**b``."""
-        return self.D_law.exponent
 
 
 def approach1_envelope(N: ArrayLike, C: ArrayLike, loss: ArrayLike, *, n_bins: int = 15) -> EnvelopeFit:
@@ -1027,7 +1034,7 @@ class IsoFlopProfile:
 
 
 @dataclass(frozen=True, eq=False)
-class IsoFlopFit:
+class IsoFlopFit(_AllocationExponents):
     """Approach 2: IsoFLOP profiles and power laws through their minima.
 
     Attributes
@@ -1041,16 +1048,6 @@ class IsoFlopFit:
     profiles: tuple[IsoFlopProfile, ...]
     N_law: PowerLaw
     D_law: PowerLaw
-
-    @property
-    def a(self) -> float:
-        """Exponent of ``N_opt ∝ C**a``."""
-        return self.N_law.exponent
-
-    @property
-    def b(self) -> float:
-        """Exponent of ``D_opt ∝ C**b`` (``1 - a``, since ``D_opt = C / (6 N_opt)``)."""
-        return self.D_law.exponent
 
     @property
     def C(self) -> NDArray[np.float64]:

@@ -24,6 +24,7 @@ import numpy as np
 from IPython.display import Image as PNG
 from IPython.display import display
 from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
@@ -246,6 +247,26 @@ def _tokens_on_budget_line(budget: float) -> np.ndarray:
     return budget / training_flops(_LND_N, 1.0)
 
 
+def _add_choice_markers(
+    ax: Axes, optimum_gid: str, kaplan_gid: str, labels: tuple[str | None, str | None] = (None, None)
+) -> None:
+    """Add the two moving markers (the law's optimum, Kaplan's choice) as placeholders to `ax`."""
+    black, orange = plotting.PALETTE["black"], plotting.PALETTE["orange"]
+    ax.plot(
+        [1.0],
+        [1.0],
+        "o",
+        color="white",
+        markeredgecolor=black,
+        markersize=9,
+        gid=optimum_gid,
+        label=labels[0],
+    )
+    ax.plot(
+        [1.0], [1.0], "s", color=orange, markeredgecolor=black, markersize=8, gid=kaplan_gid, label=labels[1]
+    )
+
+
 def lnd_figure(law: ChinchillaLaw = CHINCHILLA, budget: float = GOPHER_BUDGET) -> Figure:
     """Loss contours of ``law`` over N × D with iso-FLOP lines, and the loss along one budget.
 
@@ -316,38 +337,15 @@ def lnd_figure(law: ChinchillaLaw = CHINCHILLA, budget: float = GOPHER_BUDGET) -
         label=r"Kaplan et al.'s rule, $N \propto C^{0.73}$",
     )
     ax.plot(_LND_N, _LND_N, color=colours["vermillion"], linewidth=2.2, gid=_BUDGET_LINE, label="budget C")
-    ax.plot([1.0], [1.0], "o", color="white", markeredgecolor=colours["black"], markersize=9, gid=_OPTIMUM)
-    ax.plot(
-        [1.0],
-        [1.0],
-        "s",
-        color=colours["orange"],
-        markeredgecolor=colours["black"],
-        markersize=8,
-        gid=_KAPLAN,
-    )
+    _add_choice_markers(ax, _OPTIMUM, _KAPLAN)
     plotting.label_loglog(ax, "N (parameters)", "D (tokens)")
     ax.set(xlim=(_LND_N[0], _LND_N[-1]), ylim=(_LND_D[0], _LND_D[-1]))
     ax_profile.plot(_LND_N, _LND_N, color=colours["vermillion"], linewidth=2.2, gid=_PROFILE)
-    ax_profile.plot(
-        [1.0],
-        [1.0],
-        "o",
-        color="white",
-        markeredgecolor=colours["black"],
-        markersize=9,
-        gid=_PROFILE_OPTIMUM,
-        label="optimum on this line",
-    )
-    ax_profile.plot(
-        [1.0],
-        [1.0],
-        "s",
-        color=colours["orange"],
-        markeredgecolor=colours["black"],
-        markersize=8,
-        gid=_PROFILE_KAPLAN,
-        label="Kaplan et al.'s choice on this line",
+    _add_choice_markers(
+        ax_profile,
+        _PROFILE_OPTIMUM,
+        _PROFILE_KAPLAN,
+        labels=("optimum on this line", "Kaplan et al.'s choice on this line"),
     )
     ax_profile.set_xscale("log")
     ax_profile.set(
