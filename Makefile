@@ -54,7 +54,7 @@ exercises: $(READY) ## regenerate exercises/ from solutions/
 
 bench: $(READY) ## time the parts of `make test`, the book build, the explorers and the Chinchilla fit
 	$(BIN)/python tests/bench/run.py
-	$(BIN)/python tests/bench/bench_fitting.py
+	for script in tests/bench/bench_*.py; do $(BIN)/python "$$script" || exit 1; done
 
 constraints: $(READY) ## re-pin constraints.txt from the current venv
 	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable; } > constraints.tmp
