@@ -35,6 +35,7 @@ __all__ = [
     "ChinchillaLaw",
     "KaplanLaw",
     "CHINCHILLA",
+    "CHINCHILLA_UNROUNDED",
     "EPOCH_REPLICATION",
     "KAPLAN",
     "LECTURE_TOY",
@@ -168,6 +169,26 @@ def _from_published(paper: str) -> ChinchillaLaw:
 
 CHINCHILLA = _from_published("hoffmann2022")
 """Approach 3 as published: E 1.69, A 406.4, B 410.7, alpha 0.34, beta 0.28 (App. D.2)."""
+
+CHINCHILLA_UNROUNDED = ChinchillaLaw(
+    E=1.6934, A=406.4, B=410.7, alpha=0.33917, beta=0.28491, source="hoffmann2022"
+)
+"""Approach 3 with the unrounded E, alpha and beta behind App. D.2's rounded ones.
+
+Hoffmann et al. print their fit rounded: E 1.69, alpha 0.34, beta 0.28. The analysis
+notebook of Besiroglu et al. (2024) works with more digits of the same fit, E 1.6934
+(log E = 0.5267228), alpha 0.33917 and beta 0.28491. Unrounded A and B are not
+published, so A = 406.4 and B = 410.7 stay as printed. The rounding matters for the
+allocation, not for the loss: at Gopher's budget (5.76e23 FLOPs) this law gives
+N_opt ≈ 40.4e9 parameters, the 40B of the paper's Fig. 4, while `CHINCHILLA` gives
+≈ 32.2e9, because N_opt ∝ C**(beta / (alpha + beta)) and a small change of an
+exponent moves a power of 1e23 a long way.
+
+References
+----------
+Hoffmann et al. 2022, arXiv:2203.15556, App. D.2 (rounded constants) and Fig. 4 (40B);
+Besiroglu et al. 2024, arXiv:2404.10102, analysis notebook (unrounded E, alpha, beta).
+"""
 
 EPOCH_REPLICATION = _from_published("besiroglu2024")
 """The replication's refit: E 1.82, A 482.01, B 2085.43, alpha 0.3478, beta 0.3658."""

@@ -7,6 +7,7 @@ from scipy import optimize
 from lib.compute import training_flops
 from lib.laws import (
     CHINCHILLA,
+    CHINCHILLA_UNROUNDED,
     EPOCH_REPLICATION,
     KAPLAN,
     LECTURE_TOY,
@@ -338,3 +339,21 @@ def test_batch_tradeoff_satisfies_mccandlishs_hyperbola_and_E_equals_B_S():
 def test_new_kaplan_functions_reject_bad_input_by_name(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_rounded_constants_put_gophers_optimum_near_32B():
+    # Hoffmann et al. 2022, App. D.2 constants (alpha 0.34, beta 0.28) at Gopher's 5.76e23 FLOPs
+    assert CHINCHILLA.optimal_allocation(5.76e23)[0] == pytest.approx(32.2e9, rel=2e-3)
+
+
+def test_unrounded_exponents_put_gophers_optimum_at_the_papers_40B():
+    # Epoch's notebook: E 1.6934, alpha 0.33917, beta 0.28491 (A, B as printed); paper Fig. 4: 40B
+    assert CHINCHILLA_UNROUNDED.optimal_allocation(5.76e23)[0] == pytest.approx(40.4e9, rel=2e-3)
+    assert (CHINCHILLA_UNROUNDED.A, CHINCHILLA_UNROUNDED.B) == (CHINCHILLA.A, CHINCHILLA.B)
+
+
+def test_rounding_moves_the_loss_by_a_hundredth_but_the_allocation_by_a_quarter():
+    C = 5.76e23
+    assert CHINCHILLA_UNROUNDED.loss_at_compute(C) == pytest.approx(CHINCHILLA.loss_at_compute(C), abs=0.02)
+    ratio = CHINCHILLA_UNROUNDED.optimal_allocation(C)[0] / CHINCHILLA.optimal_allocation(C)[0]
+    assert 1.2 < ratio < 1.3

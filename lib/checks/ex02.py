@@ -16,6 +16,7 @@ from numpy.typing import ArrayLike, NDArray
 from lib import grading
 from lib.compute import training_flops
 from lib.laws import CHINCHILLA, EPOCH_REPLICATION, LECTURE_TOY, ChinchillaLaw
+from lib.models import model
 
 __all__ = [
     "POINTS",
@@ -42,8 +43,11 @@ OPTIONS_Q2 = ("a", "b", "c", "d")
 BUDGET = training_flops(*POINTS[1])
 """The training compute of the point (10**12, 10**16): C = 6 N D = 6e28 FLOPs."""
 
-GOPHER = (280e9, 300e9)  # parameters, tokens (Hoffmann et al. 2022, Table 1)
-CHINCHILLA_RUN = (70e9, 1.4e12)  # parameters, tokens (Hoffmann et al. 2022, Table 1)
+GOPHER = (model("Gopher").parameters, model("Gopher").tokens)
+"""Gopher's (parameters, tokens), 280e9 and 300e9 (Hoffmann et al. 2022, Table 1; `lib.models`)."""
+
+CHINCHILLA_RUN = (model("Chinchilla").parameters, model("Chinchilla").tokens)
+"""Chinchilla's (parameters, tokens), 70e9 and 1.4e12 (Hoffmann et al. 2022, Table 1; `lib.models`)."""
 
 SLIDE_E = 1.61
 """The irreducible loss a widely shown lecture slide prints; the paper's App. D.2 says 1.69."""
