@@ -177,11 +177,14 @@ CHINCHILLA_UNROUNDED = ChinchillaLaw(
 
 Hoffmann et al. print their fit rounded: E 1.69, alpha 0.34, beta 0.28. The analysis
 notebook of Besiroglu et al. (2024) works with more digits of the same fit, E 1.6934
-(log E = 0.5267228), alpha 0.33917 and beta 0.28491. Unrounded A and B are not
-published, so A = 406.4 and B = 410.7 stay as printed. The rounding matters for the
-allocation, not for the loss: at Gopher's budget (5.76e23 FLOPs) this law gives
-N_opt ≈ 40.4e9 parameters, the 40B of the paper's Fig. 4, while `CHINCHILLA` gives
-≈ 32.2e9, because N_opt ∝ C**(beta / (alpha + beta)) and a small change of an
+(log E = 0.5267228), alpha 0.33917 and beta 0.28491. A = 406.4 and B = 410.7 stay as
+printed: the sources checked for this course give only E, alpha and beta with more
+digits, and A and B barely matter for the allocation. N_opt depends on them through
+(A / B)**(1 / (alpha + beta)), so moving A and B anywhere within their printed rounding
+(±0.05) changes N_opt at Gopher's budget by less than 0.05 %. The exponents' rounding
+matters for the allocation, not for the loss: at Gopher's budget (5.76e23 FLOPs) this
+law gives N_opt ≈ 40.4e9 parameters, the 40B of the paper's Fig. 4, while `CHINCHILLA`
+gives ≈ 32.2e9, because N_opt ∝ C**(beta / (alpha + beta)) and a small change of an
 exponent moves a power of 1e23 a long way.
 
 References
