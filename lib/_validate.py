@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["finite", "positive", "nonnegative", "scalar", "same_shape", "as_output"]
+__all__ = ["finite", "positive", "nonnegative", "fraction", "scalar", "same_shape", "as_output"]
 
 
 def _first_offender(values: NDArray[np.float64], bad: NDArray[np.bool_]) -> float:
@@ -52,6 +52,15 @@ def nonnegative(x: ArrayLike, name: str) -> NDArray[np.float64]:
     bad = values < 0
     if bad.any():
         raise ValueError(f"{name} must be non-negative, got {_first_offender(values, bad)}")
+    return values
+
+
+def fraction(x: ArrayLike, name: str) -> NDArray[np.float64]:
+    """Return `x` as a float array, or raise if any element is not in (0, 1] (a utilisation, a share)."""
+    values = positive(x, name)
+    bad = values > 1
+    if bad.any():
+        raise ValueError(f"{name} must be in (0, 1], got {_first_offender(values, bad)}")
     return values
 
 

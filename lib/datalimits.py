@@ -6,7 +6,9 @@
   training compute grows at a rate the reader sets, and finds the year that demand
   reaches the stock.
 - `effective_data` is the data-constrained law of Muennighoff et al. (2023): repeated
-  tokens are worth less than fresh ones, and after about 16 epochs hardly anything.
+  tokens are worth less than fresh ones, with meaningful gains up to about 16 epochs
+  (where one more epoch still adds e**-1, about 37 %, of a fresh one) and a ceiling of
+  ``1 + R*`` fresh epochs however often the data are repeated.
 - `orders_of_magnitude` turns a doubling time into growth over a period (GPU
   price-performance doubles about every 2.5 years, Hobbhahn and Besiroglu 2022).
 

@@ -10,15 +10,16 @@ as 6ND). The GPU table (``lib/data/gpus.csv``) and the reported runs
 (``lib/data/reported_runs.csv``) carry one BibTeX key per row.
 
 Utilisation falls as more GPUs communicate; `UtilisationModel` writes that as a power law
-``U(G) = u_ref (G / g_ref)**-b``, so the effective throughput grows like ``G**(1 - b)``
-and a loss that falls like ``C**-a`` falls like ``(G**(1 - b) P U)**-a``, the form of
-Constantin's essay. Its parameters are assumptions the reader sets.
+``U(G) = u_ref (G / g_ref)**-b``, so the useful throughput ``G P U(G)`` grows like
+``G**(1 - b)`` and a loss that falls like ``C**-a`` falls like ``(G P U(G))**-a``, which is
+proportional to ``(G**(1 - b) P)**-a``: utilisation enters once, through ``U(G)``. Its
+parameters are assumptions the reader sets.
 
 References
 ----------
-Constantin 2023, "'Scaling Laws' for AI and some implications" (essay; the
-``(G**(1-b) P U)**-a`` form and a BERT utilisation claim it attributes to Frey et al. 2022).
-Grattafiori et al. 2024, "The Llama 3 Herd of Models", arXiv:2407.21783, §3.3 and Table 4
+Constantin 2023, "'Scaling Laws' for AI and some implications" (essay; the loss-in-GPUs
+form and a BERT utilisation claim it attributes to Frey et al. 2022).
+Dubey et al. 2024, "The Llama 3 Herd of Models", arXiv:2407.21783, §3.3 and Table 4
 (38-43 % BF16 MFU on 8K-16K H100).
 DeepSeek-AI 2024, "DeepSeek-V3 Technical Report", arXiv:2412.19437, §1 and Table 1
 (H800 GPU-hours and the $2 per GPU-hour price).
@@ -51,6 +52,7 @@ __all__ = [
     "PUE_INDUSTRY_2023",
     "SUPERCOMPUTER_FLOPS",
     "GPT4_FLOPS_ESTIMATES",
+    "LLAMA3_405B_MFU",
     "GPU",
     "gpu_table",
     "gpu",
@@ -99,12 +101,17 @@ The essay credits Our World in Data (origin not traced); Epoch AI rates its own 
 "speculative" (90 % interval 8.2e24-4.4e25)."""
 
 
-def _utilisation(x: ArrayLike, name: str = "utilisation") -> np.ndarray:
-    values = _validate.positive(x, name)
-    bad = values > 1
-    if bad.any():
-        raise ValueError(f"{name} must be in (0, 1], got {float(values[bad].flat[0])}")
-    return values
+LLAMA3_405B_MFU = MappingProxyType(
+    {
+        "8,192 GPUs": (8192, 0.43),
+        "16,384 GPUs": (16384, 0.41),
+        "16,384 GPUs, CP=16, 131K sequences": (16384, 0.38),
+    }
+)
+"""Llama 3 405B's measured BF16 MFU by configuration, as (GPUs, MFU).
+
+Dubey et al. 2024 (arXiv:2407.21783), Table 4: 430, 400 and 380 TFLOP/s per H100;
+the last row uses context parallelism 16 at 131K-token sequences."""
 
 
 @dataclass(frozen=True)
@@ -115,8 +122,8 @@ class GPU:
     ----------
     name, variant : str
         E.g. ``"H100"``, ``"SXM5 80 GB"``.
-    year : int
-        Year the part was announced.
+    year : int or None
+        Year the part was announced; None where no source for it was read.
     peak_dense_flops : float
         Dense BF16 (FP16 for the V100) tensor-core peak, FLOP/s per GPU.
     peak_sparse_flops : float or None
@@ -130,7 +137,7 @@ class GPU:
 
     name: str
     variant: str
-    year: int
+    year: int | None
     peak_dense_flops: float
     peak_sparse_flops: float | None
     memory_gb: float | None
@@ -150,7 +157,7 @@ def _gpu_rows() -> tuple[GPU, ...]:
         GPU(
             name=row["gpu"],
             variant=row["variant"],
-            year=int(row["year"]),
+            year=int(row["year"]) if row["year"].strip() else None,
             peak_dense_flops=float(row["peak_dense_tflops"]) * 1e12,
             peak_sparse_flops=_optional(row["peak_sparse_tflops"], 1e12),
             memory_gb=_optional(row["memory_gb"]),
@@ -163,7 +170,7 @@ def _gpu_rows() -> tuple[GPU, ...]:
 
 
 def gpu_table() -> dict[str, GPU]:
-    """The GPU table, oldest first, keyed by name (``lib/data/gpus.csv``).
+    """The GPU table in the CSV's order (by generation), keyed by name (``lib/data/gpus.csv``).
 
     Returns
     -------
@@ -180,7 +187,7 @@ def gpu_table() -> dict[str, GPU]:
     >>> [name for name in gpu_table()]
     ['V100', 'A100', 'H100', 'H200', 'H800', 'B200']
     """
-    return {row.name: row for row in sorted(_gpu_rows(), key=lambda row: (row.year, row.name))}
+    return {row.name: row for row in _gpu_rows()}
 
 
 def gpu(name: str) -> GPU:
@@ -229,8 +236,14 @@ class ReportedRun:
         Training compute as reported.
     gpu : str or None
         Name in `gpu_table`.
-    n_gpus, gpu_hours, mfu_low, mfu_high : float or None
-        Cluster size, GPU-hours and the reported range of model FLOPs utilisation.
+    n_gpus : float or None
+        Cluster size.
+    gpu_hours, gpu_hours_total : float or None
+        GPU-hours of pre-training, and of the whole training as reported (they differ
+        for DeepSeek-V3, whose total adds context extension and post-training).
+    mfu_low, mfu_high : float or None
+        The reported range of model FLOPs utilisation (see `LLAMA3_405B_MFU` for where
+        Llama 3's ends come from).
     cite_key, note : str
         BibTeX key(s) and provenance.
     """
@@ -244,6 +257,7 @@ class ReportedRun:
     gpu: str | None
     n_gpus: float | None
     gpu_hours: float | None
+    gpu_hours_total: float | None
     mfu_low: float | None
     mfu_high: float | None
     cite_key: str
@@ -266,7 +280,7 @@ def reported_runs() -> dict[str, ReportedRun]:
     References
     ----------
     Brown et al. 2020 (arXiv:2005.14165), Table D.1; Hoffmann et al. 2022, App. F;
-    Grattafiori et al. 2024 (arXiv:2407.21783) and the Llama 3.1 model card; DeepSeek-AI
+    Dubey et al. 2024 (arXiv:2407.21783) and the Llama 3.1 model card; DeepSeek-AI
     2024 (arXiv:2412.19437), Table 1; Microsoft's Phi-4 model card (read in copies).
 
     Examples
@@ -288,6 +302,7 @@ def reported_runs() -> dict[str, ReportedRun]:
             gpu=row["gpu"] or None,
             n_gpus=_optional(row["n_gpus"]),
             gpu_hours=_optional(row["gpu_hours"]),
+            gpu_hours_total=_optional(row["gpu_hours_total"]),
             mfu_low=_optional(row["mfu_low"]),
             mfu_high=_optional(row["mfu_high"]),
             cite_key=row["cite_key"],
@@ -328,13 +343,13 @@ def training_time(
 
     Examples
     --------
-    >>> round(training_time(3.8e25, 16384, 989.4e12, 0.40) / SECONDS_PER_DAY, 1)  # Llama 3 405B
-    67.8
+    >>> round(training_time(3.8e25, 16384, 989.4e12, 0.41) / SECONDS_PER_DAY, 1)  # Llama 3 405B
+    66.2
     """
     flops = _validate.positive(flops, "flops")
     n_gpus = _validate.positive(n_gpus, "n_gpus")
     peak = _validate.positive(peak_flops_per_gpu, "peak_flops_per_gpu")
-    utilisation = _utilisation(utilisation)
+    utilisation = _validate.fraction(utilisation, "utilisation")
     return _validate.as_output(flops / (n_gpus * peak * utilisation))
 
 
@@ -355,7 +370,8 @@ def training_days(
 
     Examples
     --------
-    >>> round(training_days(8.64e19, 1, 1e15, 1.0), 6)  # one PF-day on a 1 PFLOP/s machine
+    >>> from lib.compute import PF_DAY
+    >>> round(training_days(PF_DAY, 1, 1e15, 1.0), 6)  # one PF-day on a 1 PFLOP/s machine
     1.0
     """
     seconds = training_time(flops, n_gpus, peak_flops_per_gpu, utilisation)
@@ -363,7 +379,7 @@ def training_days(
 
 
 def gpu_hours(flops: ArrayLike, peak_flops_per_gpu: ArrayLike, utilisation: ArrayLike) -> FloatOrArray:
-    """GPU-hours to spend `flops`, whatever the number of GPUs: ``flops / (peak × U × 3600)``.
+    """GPU-hours to spend `flops`, whatever the number of GPUs: ``flops / (peak × U × 3600 s)``.
 
     Parameters
     ----------
@@ -384,7 +400,8 @@ def gpu_hours(flops: ArrayLike, peak_flops_per_gpu: ArrayLike, utilisation: Arra
     >>> f"{gpu_hours(3.8e25, 989.4e12, 0.40):.3g}"  # Llama 3 405B at 40 % MFU
     '2.67e+07'
     """
-    return _validate.as_output(np.asarray(training_time(flops, 1.0, peak_flops_per_gpu, utilisation)) / 3600)
+    seconds = training_time(flops, 1.0, peak_flops_per_gpu, utilisation)
+    return _validate.as_output(np.asarray(seconds) / SECONDS_PER_HOUR)
 
 
 def flops_from_gpu_hours(
@@ -413,7 +430,7 @@ def flops_from_gpu_hours(
     """
     hours = _validate.positive(gpu_hours, "gpu_hours")
     peak = _validate.positive(peak_flops_per_gpu, "peak_flops_per_gpu")
-    utilisation = _utilisation(utilisation)
+    utilisation = _validate.fraction(utilisation, "utilisation")
     return _validate.as_output(hours * SECONDS_PER_HOUR * peak * utilisation)
 
 
@@ -469,8 +486,8 @@ def required_gpus(
 
     Examples
     --------
-    >>> round(required_gpus(3.8e25, 54, 989.4e12, 0.4))  # Llama 3 405B in 54 days
-    20580
+    >>> round(required_gpus(1e24, 30, 1e15, 0.5))  # 1e24 FLOPs in 30 days at half of 1 PFLOP/s
+    772
     """
     days = _validate.positive(days, "days")
     seconds = training_time(flops, 1.0, peak_flops_per_gpu, utilisation)
@@ -518,7 +535,7 @@ def implied_utilisation(
 class UtilisationModel:
     """Utilisation falling as a power of the GPU count: ``U(G) = u_ref (G / g_ref)**-b``.
 
-    Effective throughput is then ``G P U(G) ∝ G**(1 - b)``: more GPUs add throughput as
+    Useful throughput is then ``G P U(G) ∝ G**(1 - b) P``: more GPUs add throughput as
     long as ``b < 1``, at a cost per useful FLOP that grows like ``G**b``.
 
     Attributes
@@ -532,7 +549,7 @@ class UtilisationModel:
 
     References
     ----------
-    Constantin 2023: loss ∝ ``(G**(1-b) P U)**-a``.
+    Constantin 2023: a loss ``∝ C**-a`` becomes ``∝ (G P U(G))**-a ∝ (G**(1-b) P)**-a``.
 
     Examples
     --------
@@ -546,7 +563,7 @@ class UtilisationModel:
     b: float
 
     def __post_init__(self) -> None:
-        _validate.scalar(self.u_ref, "u_ref", _utilisation)
+        _validate.scalar(self.u_ref, "u_ref", _validate.fraction)
         _validate.scalar(self.g_ref, "g_ref", _validate.positive)
         _validate.scalar(self.b, "b", _validate.nonnegative)
 
@@ -570,8 +587,8 @@ class UtilisationModel:
         """
         g_small = _validate.scalar(g_small, "g_small", _validate.positive)
         g_large = _validate.scalar(g_large, "g_large", _validate.positive)
-        u_small = _validate.scalar(u_small, "u_small", _utilisation)
-        u_large = _validate.scalar(u_large, "u_large", _utilisation)
+        u_small = _validate.scalar(u_small, "u_small", _validate.fraction)
+        u_large = _validate.scalar(u_large, "u_large", _validate.fraction)
         if g_large <= g_small:
             raise ValueError(f"g_large must be larger than g_small, got {g_large} <= {g_small}")
         if u_large > u_small:
@@ -604,30 +621,6 @@ class UtilisationModel:
         n_gpus = _validate.positive(n_gpus, "n_gpus")
         peak = _validate.positive(peak_flops_per_gpu, "peak_flops_per_gpu")
         return _validate.as_output(n_gpus * peak * np.asarray(self.at(n_gpus)))
-
-    def relative_loss(self, n_gpus: ArrayLike, a: float, n_ref: float = 1.0) -> FloatOrArray:
-        """The essay's ``(G**(1-b) P U)**-a`` at `n_gpus` divided by its value at `n_ref` GPUs.
-
-        P and U cancel in the ratio, which is ``(G / n_ref)**(-a (1 - b))``.
-
-        Parameters
-        ----------
-        n_gpus : array_like
-            GPU counts (positive).
-        a : float
-            Exponent of the loss in compute (positive), e.g. Kaplan's 0.050.
-        n_ref : float
-            The reference GPU count.
-
-        Examples
-        --------
-        >>> round(UtilisationModel(u_ref=0.3, g_ref=1, b=0.5).relative_loss(16, a=0.05), 4)
-        0.933
-        """
-        n_gpus = _validate.positive(n_gpus, "n_gpus")
-        a = _validate.scalar(a, "a", _validate.positive)
-        n_ref = _validate.scalar(n_ref, "n_ref", _validate.positive)
-        return _validate.as_output((n_gpus / n_ref) ** (-a * (1.0 - self.b)))
 
 
 ESSAY_BERT_UTILISATION = UtilisationModel.from_two_points(2, 0.33, 128, 0.20)
@@ -752,7 +745,8 @@ def training_cost(gpu_hours: ArrayLike, price_per_gpu_hour: ArrayLike) -> FloatO
 
     Examples
     --------
-    >>> training_cost(2.788e6, 2.0) / 1e6  # DeepSeek-V3 at their assumed $2 per H800-hour
+    >>> run = reported_runs()["DeepSeek-V3"]
+    >>> training_cost(run.gpu_hours_total, 2.0) / 1e6  # at DeepSeek's assumed $2 per H800-hour
     5.576
     """
     hours = _validate.positive(gpu_hours, "gpu_hours")

@@ -778,11 +778,18 @@ def training_run_explorer(
     gpus_slider = ipw.FloatLogSlider(
         value=n_gpus, base=10, min=low, max=high, step=0.05, description="GPUs", readout_format=",.0f"
     )
+    days_low, days_high = TRAINING_RUN_RANGES["days"]
     days_slider = ipw.FloatSlider(
-        value=days, min=1, max=365, step=1, description="days", readout_format=".0f"
+        value=days, min=days_low, max=days_high, step=1, description="days", readout_format=".0f"
     )
+    util_low, util_high = TRAINING_RUN_RANGES["utilisation"]
     util_slider = ipw.FloatSlider(
-        value=utilisation, min=0.05, max=1.0, step=0.01, description="utilisation", readout_format=".0%"
+        value=utilisation,
+        min=util_low,
+        max=util_high,
+        step=0.01,
+        description="utilisation",
+        readout_format=".0%",
     )
     gpu_menu = ipw.Dropdown(options=list(gpu_table()), value=gpu_name, description="GPU")
     output = ipw.Output()

@@ -60,6 +60,15 @@ def test_epochs_for_effective_data_inverts_effective_data():
         (lambda: effective_data(1e12, 2, r_star=0), "r_star must be positive"),
         (lambda: epochs_for_effective_data(16e12, 1e12), r"effective_tokens must stay below \(1 \+ r_star\)"),
         (lambda: epochs_for_effective_data(0.5e12, 1e12), "at least unique_tokens"),
+        (
+            lambda: annual_growth(1.0, 2024, 10.0, 2024),
+            "year_end must be after year_start, got 2024.0 <= 2024",
+        ),
+        (lambda: annual_growth(1.0, 2024, 10.0, 2020), "year_end must be after year_start"),
+        (lambda: orders_of_magnitude(-1, 2.46), "years must be non-negative, got -1"),
+        (lambda: orders_of_magnitude(7, 0), "doubling_time_years must be positive, got 0"),
+        (lambda: DataDemand(2024, 3.8e25, 3.0).year_reaching(0), "stock must be positive, got 0"),
+        (lambda: DataDemand(2024, 3.8e25, 3.0).year_reaching(-3e14), "stock must be positive"),
     ],
 )
 def test_bad_input_raises_a_value_error_naming_the_argument(call, message):
