@@ -1,17 +1,19 @@
-"""Large language models of the Chinchilla paper: sizes, training tokens and MMLU scores.
+"""Large language models of the Chinchilla paper and Llama 3: sizes, training tokens and MMLU scores.
 
 ``models()`` is Table 1 of Hoffmann et al. (2022): the model sizes and training tokens
 of LaMDA, GPT-3, Jurassic, Gopher, MT-NLG and Chinchilla; each ``Model`` computes its
-tokens per parameter and its training compute ``6 N D``. ``mmlu_results()`` is Table 6:
-5-shot accuracy on MMLU of GPT-3, Gopher and Chinchilla, with the baselines and
-forecasts the paper prints next to them. Both tables ship as CSV files in
-``lib/data/`` (``models.csv``, ``mmlu.csv``), one row per entry with its BibTeX key and
-the table it comes from.
+tokens per parameter and its training compute ``6 N D``. ``llama3_models()`` holds Llama
+3 8B and 70B as Meta's model card lists them, in the same form. ``mmlu_results()`` is
+Table 6: 5-shot accuracy on MMLU of GPT-3, Gopher and Chinchilla, with the baselines and
+forecasts the paper prints next to them. The tables ship as CSV files in ``lib/data/``
+(``models.csv``, ``llama3_model_card.csv``, ``mmlu.csv``), one row per entry with its
+BibTeX key and where in the source it comes from.
 
 References
 ----------
 Hoffmann et al. 2022, "Training Compute-Optimal Large Language Models", arXiv:2203.15556,
 Table 1 (model sizes and training tokens) and Table 6 (MMLU, 5-shot).
+Meta 2024, Llama 3 model card (github.com/meta-llama/llama3, MODEL_CARD.md).
 """
 
 from __future__ import annotations
@@ -25,10 +27,24 @@ from typing import TypeVar
 from lib import _validate
 from lib.compute import training_flops
 
-__all__ = ["Model", "MMLUResult", "MODELS_CSV", "MMLU_CSV", "models", "model", "mmlu_results", "mmlu"]
+__all__ = [
+    "Model",
+    "MMLUResult",
+    "MODELS_CSV",
+    "LLAMA3_CSV",
+    "MMLU_CSV",
+    "models",
+    "model",
+    "llama3_models",
+    "mmlu_results",
+    "mmlu",
+]
 
 MODELS_CSV = "data/models.csv"
 """Path of Table 1 inside the ``lib`` package."""
+
+LLAMA3_CSV = "data/llama3_model_card.csv"
+"""Path of the Llama 3 model-card rows inside the ``lib`` package."""
 
 MMLU_CSV = "data/mmlu.csv"
 """Path of Table 6 inside the ``lib`` package."""
@@ -49,7 +65,7 @@ class Model:
     cite_key : str
         BibTeX key of the source.
     where : str
-        The table or section of the source.
+        Where in the source the numbers are, e.g. ``"Table 1"``.
 
     Examples
     --------
@@ -131,6 +147,19 @@ def _rows(path: str) -> list[dict[str, str]]:
     return list(csv.DictReader(text.splitlines()))
 
 
+def _models(path: str) -> tuple[Model, ...]:
+    return tuple(
+        Model(
+            name=row["name"],
+            parameters=float(row["parameters"]),
+            tokens=float(row["tokens"]),
+            cite_key=row["cite_key"],
+            where=row["where"],
+        )
+        for row in _rows(path)
+    )
+
+
 @cache
 def models() -> tuple[Model, ...]:
     """The models of Table 1 of Hoffmann et al. (2022), in the table's order.
@@ -149,16 +178,31 @@ def models() -> tuple[Model, ...]:
     >>> [m.name for m in models()]
     ['LaMDA', 'GPT-3', 'Jurassic', 'Gopher', 'MT-NLG', 'Chinchilla']
     """
-    return tuple(
-        Model(
-            name=row["name"],
-            parameters=float(row["parameters"]),
-            tokens=float(row["tokens"]),
-            cite_key=row["cite_key"],
-            where=row["where"],
-        )
-        for row in _rows(MODELS_CSV)
-    )
+    return _models(MODELS_CSV)
+
+
+@cache
+def llama3_models() -> tuple[Model, ...]:
+    """Llama 3 8B and 70B as Meta's model card lists them: nominal size and pretraining tokens.
+
+    The card gives "15T+" pretraining tokens for both sizes, so ``tokens`` (15e12) is a
+    lower bound, and so is each model's `Model.tokens_per_parameter`.
+
+    Returns
+    -------
+    tuple of Model
+        Llama 3 8B and Llama 3 70B.
+
+    References
+    ----------
+    Meta 2024, Llama 3 model card (github.com/meta-llama/llama3, MODEL_CARD.md).
+
+    Examples
+    --------
+    >>> [(m.name, m.tokens_per_parameter) for m in llama3_models()]
+    [('Llama 3 8B', 1875.0), ('Llama 3 70B', 214.28571428571428)]
+    """
+    return _models(LLAMA3_CSV)
 
 
 def _lookup(name: object, table: tuple[_Row, ...], what: str) -> _Row:

@@ -1,11 +1,12 @@
-"""Tests for lib.models: Tables 1 and 6 of Hoffmann et al. 2022 (FACTS.md §2)."""
+"""Tests for lib.models: Tables 1 and 6 of Hoffmann et al. 2022 (FACTS.md §2), Llama 3 (§11)."""
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
 from lib.compute import training_flops
-from lib.models import Model, mmlu, mmlu_results, model, models
+from lib.models import Model, llama3_models, mmlu, mmlu_results, model, models
 
 # Hoffmann et al. 2022, Table 1: (parameters, training tokens)
 TABLE_1 = {
@@ -104,3 +105,27 @@ def test_chinchilla_beats_both_forecasts_and_gopher():
 def test_unknown_mmlu_entry_lists_the_known_ones():
     with pytest.raises(ValueError, match="unknown MMLU entry 'PaLM'; known: Random, "):
         mmlu("PaLM")
+
+
+def test_llama3_rows_are_the_model_card_sizes_and_its_15T_lower_bound():
+    # Meta's Llama 3 model card: 8B and 70B, "15T+" pretraining tokens for both (FACTS §11)
+    rows = llama3_models()
+    assert [(m.name, m.parameters, m.tokens) for m in rows] == [
+        ("Llama 3 8B", 8e9, 15e12),
+        ("Llama 3 70B", 70e9, 15e12),
+    ]
+    assert all(m.cite_key == "llama3_modelcard" and "MODEL_CARD" in m.where for m in rows)
+    # FACTS §11 (arithmetic on the card): at least ~1,875 and ~214 tokens per parameter
+    assert [m.tokens_per_parameter for m in rows] == pytest.approx([1875, 214.3], rel=1e-3)
+
+
+def test_llama3_rows_are_not_in_table_1():
+    assert not {m.name for m in llama3_models()} & {m.name for m in models()}
+    with pytest.raises(ValueError, match="unknown model 'Llama 3 8B'"):
+        model("Llama 3 8B")
+
+
+def test_every_row_cites_a_key_of_the_bibliography():
+    bib = (Path(__file__).resolve().parents[1] / "references.bib").read_text(encoding="utf-8")
+    for m in (*models(), *llama3_models()):
+        assert f"{{{m.cite_key}," in bib
