@@ -1,19 +1,13 @@
-"""Build the book from scratch with warnings as errors, then read the pages as a browser would.
+"""Read the HTML of the built pages. The ``site`` fixture (tests/conftest.py) builds the book
+from scratch with warnings as errors; tests/test_site_browser.py opens the same pages in a
+real browser.
 
-The build goes to a fresh folder, so no execution cache can hide a page broken by a
-change to lib. The site must work offline: no script, style sheet or image may come
+The site must work offline: no script, style sheet or image may come
 from another host, and maths is rendered by the MathJax copy shipped in _static/.
 """
 
-import os
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
-
-import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 class _Page(HTMLParser):
@@ -32,20 +26,6 @@ class _Page(HTMLParser):
             self.assets.append(str(attributes.get("href")))
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("book")
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    result = subprocess.run(
-        [str(jupyter_book), "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
-    )
-    assert result.returncode == 0, "book build failed:\n" + (result.stdout + result.stderr)[-6000:]
-    return out / "_build" / "html"
-
-
 def _pages(site: Path) -> list[Path]:
     return sorted(p for folder in ("chapters", "solutions") for p in (site / folder).glob("*.html"))
 
@@ -54,6 +34,11 @@ def _parse(path: Path) -> _Page:
     page = _Page()
     page.feed(path.read_text("utf-8"))
     return page
+
+
+def test_the_book_builds_with_no_warning(book_build):
+    _, error = book_build
+    assert error is None, f"book build failed:\n{error}"
 
 
 def test_the_book_builds_every_page_of_the_table_of_contents(site):

@@ -15,7 +15,8 @@ from sphinx.application import Sphinx
 
 
 def _script_key(script: Any) -> tuple[str, str]:
-    filename = getattr(script, "filename", script)
+    # an inline script's filename is None or "" depending on which extension added it
+    filename = getattr(script, "filename", script) or ""
     body = getattr(script, "attributes", {}).get("body", "")
     return str(filename), str(body)
 

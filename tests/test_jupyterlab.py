@@ -1,0 +1,200 @@
+"""Exercise 1 in a real JupyterLab, as a student meets it.
+
+A JupyterLab server is started on 127.0.0.1 (free port, random token) over a temporary
+folder holding copies of the solution and of the blank exercise; chromium opens each
+notebook, runs every cell through the Run menu and reads what the page shows: the
+solution's check cells say "correct" and its explorer's slider redraws the figure when
+moved with the keyboard; the blank exercise's first check cell gives the "not answered
+yet" hint. The server and its kernels are always stopped, and nothing is written to the
+repository (screenshots go to ``_build/screenshots/``). Needs chromium, like
+tests/test_site_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOTS = ROOT / "_build" / "screenshots"  # for people to look at, like the site's
+NOTEBOOK = "ex01_power_laws.ipynb"
+START_TIMEOUT = 60  # seconds for the server to answer
+RUN_TIMEOUT_MS = 120_000  # for every cell of a notebook to run
+TIMEOUT_MS = 30_000
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _check_cells(path: Path) -> int:
+    cells = json.loads(path.read_text("utf-8"))["cells"]
+    return sum("check" in cell.get("metadata", {}).get("tags", []) for cell in cells)
+
+
+def _api(base: str, token: str, path: str, method: str = "GET") -> bytes:
+    request = urllib.request.Request(
+        f"{base}{path}", method=method, headers={"Authorization": f"token {token}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.read()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A JupyterLab server over copies of exercise 1; yields (base URL, token)."""
+    folder = tmp_path_factory.mktemp("lab")
+    for kind in ("solutions", "exercises"):
+        (folder / kind).mkdir()
+        shutil.copy(ROOT / kind / NOTEBOOK, folder / kind / NOTEBOOK)
+    # no "get notified about Jupyter news?" toast over the notebook
+    news = folder / ".config" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    news.mkdir(parents=True)
+    (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    token, port = secrets.token_hex(16), _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    jupyter = Path(sys.executable).with_name("jupyter")
+    command = [
+        str(jupyter), "lab", "--no-browser", f"--ServerApp.token={token}", "--ServerApp.ip=127.0.0.1",
+        f"--port={port}", "--ServerApp.port_retries=0", f"--ServerApp.root_dir={folder}",
+        # nothing asks the network: no news, no update check
+        "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]  # fmt: skip
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    # the server's settings, workspaces and runtime files stay in the temporary folder
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(folder / ".config"),
+        "JUPYTER_RUNTIME_DIR": str(folder / ".runtime"),
+        "IPYTHONDIR": str(folder / ".ipython"),
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
+    log = open(folder / "server.log", "w")  # noqa: SIM115 (closed in the finaliser)
+    server = subprocess.Popen(
+        command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if server.poll() is not None:
+                pytest.fail("JupyterLab exited:\n" + (folder / "server.log").read_text()[-3000:])
+            try:
+                _api(base, token, "api/status")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not answer within {START_TIMEOUT} s")
+                time.sleep(0.25)
+        yield base, token
+    finally:
+        try:  # stops the kernels, then the server
+            _api(base, token, "api/shutdown", method="POST")
+            server.wait(timeout=15)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture
+def open_notebook(lab: tuple[str, str], browser):
+    """Open a notebook of the lab folder in JupyterLab and run all its cells from the Run menu."""
+    base, token = lab
+    contexts = []
+
+    def open_and_run(path: str):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{base}lab/tree/{path}?reset&token={token}")
+        page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for()
+        page.locator("#jp-main-statusbar", has_text="| Idle").wait_for()
+        page.locator("#jp-MainMenu").get_by_text("Run", exact=True).click()
+        page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
+        return page, errors
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    yield open_and_run
+    for context in contexts:
+        context.close()
+
+
+# true once the explorer's image has not changed for a second
+_IMAGE_SETTLED = """() => {
+  const image = document.querySelector('.widget-output img');
+  if (!image) return false;
+  if (window.__lastSrc !== image.src) {
+    window.__lastSrc = image.src;
+    window.__since = performance.now();
+    return false;
+  }
+  return performance.now() - window.__since > 1000;
+}"""
+
+
+def _outputs(page) -> list[str]:
+    return page.locator(".jp-NotebookPanel .jp-OutputArea-output").all_inner_texts()
+
+
+def test_solution_passes_its_checks_and_its_explorer_responds(open_notebook) -> None:
+    page, errors = open_notebook(f"solutions/{NOTEBOOK}")
+    checks = _check_cells(ROOT / "solutions" / NOTEBOOK)
+    verdicts = page.locator(".jp-NotebookPanel .jp-OutputArea-output", has_text="correct")
+    page.wait_for_function(
+        "n => Array.from(document.querySelectorAll('.jp-NotebookPanel .jp-OutputArea-output'))"
+        ".filter(o => /Question \\d+: correct/.test(o.innerText)).length >= n",
+        arg=checks,
+        timeout=RUN_TIMEOUT_MS,
+    )
+    assert verdicts.count() == checks > 0, _outputs(page)
+    assert all(text.strip().endswith("correct") for text in verdicts.all_inner_texts())
+
+    handle = page.locator(".widget-slider .noUi-handle").first
+    image = page.locator(".widget-output img").first
+    image.wait_for()
+    before = image.get_attribute("src")
+    handle.focus()
+    for _ in range(5):
+        handle.press("ArrowRight")
+    page.wait_for_function(
+        "before => { const i = document.querySelector('.widget-output img'); return i && i.src !== before; }",
+        arg=before,
+    )
+    page.wait_for_function(_IMAGE_SETTLED, polling=200)  # the last key press is drawn
+    page.locator(".widget-output").first.scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOTS / "jupyterlab--solution-explorer-moved.png")
+    assert errors == []
+
+
+def test_blank_exercise_asks_for_an_answer(open_notebook) -> None:
+    page, errors = open_notebook(f"exercises/{NOTEBOOK}")
+    hint = page.locator(".jp-NotebookPanel .jp-OutputArea-output", has_text="not answered yet").first
+    hint.wait_for(timeout=RUN_TIMEOUT_MS)
+    assert "Question 1: not answered yet" in hint.inner_text()
+    hint.scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOTS / "jupyterlab--exercise-hint.png")
+    assert errors == []
