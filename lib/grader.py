@@ -767,7 +767,7 @@ def _question_hint(outcome: _Outcome | None, label: str, timeout: float) -> str:
     if outcome.status == "skipped":
         return f"skipped: {outcome.text}"
     error = describe_failure(outcome.text, timeout)
-    message = error.removeprefix("AssertionError: ")
+    message = re.sub(r"^(?:AssertionError|AnswerError): ", "", error)
     return message.removeprefix(f"{label}: ") if message != error else error
 
 

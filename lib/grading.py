@@ -1,7 +1,7 @@
 """Check helpers for the exercises' check cells.
 
-Every check prints one line saying the answer is correct, or raises ``AssertionError``
-whose message starts with the question's label and gives a hint. An answer that is
+Every check prints one line saying the answer is correct, or raises ``AnswerError`` (an
+``AssertionError``) whose message starts with the question's label and gives a hint. An answer that is
 still the placeholder ``...`` (or ``None``) fails with "not answered yet" rather than
 a ``TypeError`` from deep inside NumPy. Known mistakes are passed as ``(value, hint)``
 pairs so that a plausible wrong answer gets a hint that names it.
@@ -29,13 +29,26 @@ __all__ = [
     "check_true",
     "require_answer",
     "NOT_ANSWERED",
+    "AnswerError",
 ]
 
 NOT_ANSWERED = "not answered yet"
 
 
-def _fail(question: str, message: str) -> AssertionError:
-    return AssertionError(f"{question}: {message}")
+class AnswerError(AssertionError):
+    """A missing or wrong answer, shown in a notebook as its message alone.
+
+    A plain traceback would print the source of the check, and with it the expected value
+    and the hints for every other mistake. IPython shows what ``_render_traceback_``
+    returns instead of the traceback; the grader still sees the cell fail with this line.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
+
+
+def _fail(question: str, message: str) -> AnswerError:
+    return AnswerError(f"{question}: {message}")
 
 
 def _correct(question: str) -> None:
@@ -49,7 +62,7 @@ def require_answer(question: str, answer: object) -> None:
     --------
     >>> require_answer("Question 1", ...)
     Traceback (most recent call last):
-    AssertionError: Question 1: not answered yet — replace the `...` in the answer cell.
+    lib.grading.AnswerError: Question 1: not answered yet — replace the `...` in the answer cell.
     """
     if answer is Ellipsis or answer is None:
         raise _fail(question, f"{NOT_ANSWERED} — replace the `...` in the answer cell.")
@@ -111,7 +124,7 @@ def check_number(
     ✔ Question 1: correct
     >>> check_number("Question 1", 1.191, 10**-0.076, mistakes=[(10**0.076, "Check the sign.")])
     Traceback (most recent call last):
-    AssertionError: Question 1: not correct yet (got 1.191). Check the sign.
+    lib.grading.AnswerError: Question 1: not correct yet (got 1.191). Check the sign.
     """
     if expected == 0 and atol == 0:
         raise ValueError("expected is 0: give an absolute tolerance atol > 0")
@@ -185,7 +198,7 @@ def check_array(
     ✔ Question 1: correct
     >>> check_array("Question 1", [13, 2.5], [13.0, 2.2], hint="Recompute the second point.")
     Traceback (most recent call last):
-    AssertionError: Question 1: not correct yet: element 1 is 2.5, not right. Recompute the second point.
+    lib.grading.AnswerError: Question 1: not correct yet: element 1 is 2.5, not right. Recompute ...
     """
     values = _as_real_array(question, answer)
     target = np.asarray(expected, dtype=float)

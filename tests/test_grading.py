@@ -137,3 +137,15 @@ def test_monotone_checks_the_direction(capsys):
         grading.check_monotone("Q", [3, 2, 2], increasing=False)
     with pytest.raises(AssertionError, match="at least 2 values"):
         grading.check_monotone("Q", [3], increasing=False)
+
+
+def test_a_failed_check_shows_its_hint_but_not_the_source_of_the_check(capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    result = shell.run_cell("from lib.checks import ex01\nex01.q1(2.0)")
+    shown = capsys.readouterr().out
+    assert isinstance(result.error_in_exec, grading.AnswerError)
+    assert "AnswerError: Question 1: not correct yet" in shown
+    assert "def q1" not in shown and "factor_per_decade" not in shown
+    assert len(shown.strip().splitlines()) == 1
