@@ -818,13 +818,17 @@ class Ledger:
         """Wall time of each run."""
         return self._column("seconds")
 
-    def table(self) -> str:
-        """The ledger as a Markdown table."""
-        lines = ["| run | width | N | D | C (FLOPs) | loss (nats/token) | time (s) |", "|---:" * 7 + "|"]
+    def table(self, *, times: bool = True) -> str:
+        """The ledger as a Markdown table; ``times=False`` leaves out the wall times.
+
+        Everything but the wall time is the same every time the runs are repeated, so a
+        page that must print the same text on every execution shows the table without it.
+        """
+        header = "| run | width | N | D | C (FLOPs) | loss (nats/token) |" + (" time (s) |" if times else "")
+        lines = [header, "|---:" * header.count(" |") + "|"]
         for i, r in enumerate(self.runs, start=1):
-            lines.append(
-                f"| {i} | {r.width} | {r.N:,} | {r.D:,} | {r.C:.3g} | {r.loss:.4f} | {r.seconds:.2f} |"
-            )
+            row = f"| {i} | {r.width} | {r.N:,} | {r.D:,} | {r.C:.3g} | {r.loss:.4f} |"
+            lines.append(row + (f" {r.seconds:.2f} |" if times else ""))
         return "\n".join(lines)
 
     __str__ = table

@@ -237,6 +237,10 @@ def test_ledger_records_every_run_and_the_budget_runs_down():
     table = ledger.table().splitlines()
     assert len(table) == 4 and table[2].startswith("| 1 | 8 | 1,856 | 10,000 |")
     assert ledger._repr_markdown_() == str(ledger)
+    assert table[0].endswith("| time (s) |") and table[2].count("|") == 8
+    without_times = ledger.table(times=False).splitlines()
+    assert "time" not in without_times[0] and without_times[1].count("|") == without_times[2].count("|") == 7
+    assert without_times[2] == table[2].rsplit(" ", 2)[0]
     with pytest.raises(lab.BudgetExceeded, match="left"):
         budget.run(width=32, tokens=10_000)
 
