@@ -39,7 +39,7 @@ book: $(READY) _build/.lib-stamp ## build the website into _build/html (warnings
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at $(abspath _build/html/index.html)"
 
-test: $(READY) ## run every test: lib, notebooks (nbval), exercises, grader, ruff, book build
+test: $(READY) ## run every test: lib, notebooks, exercises, grader, ruff, book, the site and JupyterLab in chromium
 	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_OPTS)
 
 lab: $(READY) ## open the exercises in JupyterLab

@@ -15,6 +15,8 @@ Sardana et al. 2024, "Beyond Chinchilla-Optimal", arXiv:2401.00448 (the inferenc
 
 from __future__ import annotations
 
+import base64
+import html
 import io
 from collections.abc import Sequence
 from types import MappingProxyType
@@ -23,8 +25,7 @@ import ipywidgets as ipw
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import Image as PNG
-from IPython.display import display
+from IPython.display import HTML, display
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
@@ -514,17 +515,33 @@ def _whole_figure_bbox(fig: Figure) -> Bbox | None:
     return fig.bbox_inches if mpl.rcParams["savefig.bbox"] == "tight" else None
 
 
+def _alt_text(fig: Figure) -> str:
+    """What `fig` shows, in words: the quantities each panel plots and the figure's title.
+
+    The title carries the numbers of the current slider position, so the text follows
+    the figure as it is redrawn.
+    """
+    panels = [f"{ax.get_ylabel()} against {ax.get_xlabel()}" for ax in fig.axes if ax.get_xlabel()]
+    titles = [text.get_text() for text in fig.texts] + [ax.get_title() for ax in fig.axes]
+    title = " ".join(" ".join(titles).split())
+    return f"Plot of {'; '.join(panels)}. {title}" if title else f"Plot of {'; '.join(panels)}."
+
+
 def _show_png(output: ipw.Output, fig: Figure) -> None:
-    """Show `fig` in `output` as a PNG at its own size and dpi.
+    """Show `fig` in `output` as a PNG at its own size and dpi, with `_alt_text` as its alt.
 
     Rendered here rather than by the notebook's inline backend, whose settings
     ("retina", ``bbox_inches="tight"``) would otherwise change what the widget shows.
+    An HTML ``<img>`` rather than an ``image/png`` output: JupyterLab and the website's
+    widget manager show a PNG output with no alt text.
     """
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=fig.dpi, bbox_inches=_whole_figure_bbox(fig))
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    image = f'<img src="data:image/png;base64,{data}" alt="{html.escape(_alt_text(fig))}">'
     with output:
         output.clear_output(wait=True)
-        display(PNG(buffer.getvalue()))
+        display(HTML(image))
 
 
 def _lnd_explorer_figure(law: ChinchillaLaw, budget: float) -> Figure:

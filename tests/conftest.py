@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -20,9 +21,12 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 INSTALL_HINT = (
     f"chromium not found at {CHROMIUM}: the browser tests drive Debian's chromium. Install it with "
-    "`sudo apt-get install -y chromium` (.ci/run does this in CI), or set CHROMIUM=/path/to/chromium."
+    "`sudo apt-get install -y chromium` (.ci/run does this in CI), or set CHROMIUM=/path/to/chromium "
+    "(on Ubuntu, where apt only offers chromium as a snap, a Chromium or Google Chrome binary)."
 )
-_BUILD_TIMEOUT = 900  # seconds; a cold build of the whole book takes about a minute
+# seconds; a cold build of the whole book takes about a minute. Less than the per-test
+# --timeout (pyproject.toml), which also counts the wait of the tests that need the book.
+_BUILD_TIMEOUT = 720
 
 
 def _build_book(out: Path) -> str | None:
@@ -48,9 +52,12 @@ def book_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str | No
 
     The build goes to a fresh folder, so no execution cache can hide a page broken by a
     change to lib. ``BOOK_HTML=path/to/_build/html`` tests an existing build instead (after
-    ``make book``, say, to rerun the browser tests quickly).
+    ``make book``, say, to rerun the browser tests quickly); then nothing was built, which
+    tests/test_book.py reports as a skip, and CI (``CI=true``) refuses it.
     """
     if os.environ.get("BOOK_HTML"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("BOOK_HTML is refused under CI=true: CI tests a book it builds itself", pytrace=False)
         return Path(os.environ["BOOK_HTML"]).resolve(), None
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
@@ -95,3 +102,35 @@ def browser():
         chromium.close()
     finally:
         playwright.stop()
+
+
+@pytest.fixture(scope="module")
+def offline_context(browser):
+    """A factory of browser contexts that reach one host only.
+
+    ``offline_context(host, **options)`` opens a context (``options`` go to
+    ``browser.new_context``) in which every request to a host other than `host`
+    ("127.0.0.1:8000") is blocked and its URL recorded; it returns the context and that
+    record, which a test asserts empty. The contexts are closed after the module.
+    """
+    contexts = []
+
+    def new(host: str, **options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        elsewhere: list[str] = []
+
+        def route(route) -> None:
+            url = route.request.url
+            if urlsplit(url).netloc == host or url.startswith("data:"):
+                route.continue_()
+            else:
+                elsewhere.append(url)
+                route.abort()
+
+        context.route("**/*", route)
+        return context, elsewhere
+
+    yield new
+    for context in contexts:
+        context.close()

@@ -1,6 +1,9 @@
 """Tests for lib.widgets: the L(N, D) explorer's figure, its updates, its fast redraw, bad input."""
 
+import base64
+import html
 import io
+import re
 
 import ipywidgets as ipw
 import matplotlib
@@ -190,6 +193,9 @@ def test_the_fast_explorer_figure_is_right_at_another_dpi_or_with_a_tight_boundi
     )
 
 
+_SHOWN_IMAGE = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]+)">')
+
+
 def test_the_explorers_show_their_own_png_whatever_the_inline_backend(monkeypatch):
     # "retina" or a tight bounding box in the notebook must not change what the widget shows
     shown = []
@@ -197,10 +203,22 @@ def test_the_explorers_show_their_own_png_whatever_the_inline_backend(monkeypatc
     plotting.use_house_style()
     widgets.lnd_explorer()
     fast = widgets._lnd_explorer_figure(CHINCHILLA, widgets.GOPHER_BUDGET)
-    assert len(shown) == 1 and shown[0].format == "png"
-    assert np.array_equal(np.asarray(Image.open(io.BytesIO(shown[0].data)).convert("RGB")), _png(fast))
+    assert len(shown) == 1
+    png = base64.b64decode(_SHOWN_IMAGE.fullmatch(shown[0].data).group(1))
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(png)).convert("RGB")), _png(fast))
     widgets.power_law_explorer()
-    assert len(shown) == 2 and shown[1].format == "png"
+    assert len(shown) == 2 and _SHOWN_IMAGE.fullmatch(shown[1].data)
+
+
+def test_the_explorer_image_has_alt_text_that_follows_the_slider(monkeypatch):
+    shown = []
+    monkeypatch.setattr(widgets, "display", shown.append)
+    slider = widgets.lnd_explorer().children[0]
+    slider.value = 1e21
+    alts = [html.unescape(_SHOWN_IMAGE.fullmatch(image.data).group(2)) for image in shown]
+    assert alts[0].startswith("Plot of D (tokens) against N (parameters); L (nats/token) along C = 6ND")
+    assert "C = 5.76e23 FLOPs: optimum" in alts[0] and "Kaplan et al.'s rule" in alts[0]
+    assert "C = 1.00e21 FLOPs" in alts[1]
 
 
 def test_the_power_law_explorer_keeps_its_y_limits_and_redraws_like_the_uncached_figure(monkeypatch):
