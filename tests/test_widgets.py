@@ -10,6 +10,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from figures import lines_by_gid, png_pixels
 from PIL import Image
 
 from lib import plotting, widgets
@@ -34,23 +35,13 @@ def _close_figures():
     plt.close("all")
 
 
-def _lines(fig):
-    return {line.get_gid(): line for axes in fig.axes for line in axes.lines if line.get_gid()}
-
-
-def _png(fig) -> np.ndarray:
-    buffer = io.BytesIO()
-    fig.canvas.print_figure(buffer, format="png", bbox_inches=None, dpi=fig.dpi)
-    return np.asarray(Image.open(buffer).convert("RGB")).astype(int)
-
-
 def test_lnd_figure_has_contours_colour_bar_iso_flop_lines_and_the_moving_artists():
     fig = widgets.lnd_figure()
     ax, ax_profile, colour_bar = fig.axes
     assert ax.get_xscale() == ax.get_yscale() == "log" and ax_profile.get_xscale() == "log"
     assert len(ax.collections) == 1, "one filled contour set, drawn once"
     assert colour_bar.get_ylabel() == "L (nats/token)"
-    assert set(DYNAMIC) <= set(_lines(fig))
+    assert set(DYNAMIC) <= set(lines_by_gid(fig))
     # five fixed budgets, white on the contours and grey in the profile panel
     assert sum(line.get_gid() == "lnd-iso-flop" for line in ax.lines) == 5
     assert sum(line.get_gid() is None for line in ax_profile.lines) == 5
@@ -68,7 +59,7 @@ def test_lnd_figure_labels_its_axes_with_units():
 def test_update_moves_the_markers_to_the_optimum_and_to_kaplans_choice(budget):
     fig = widgets.lnd_figure(budget=1e21)
     widgets.update_lnd_figure(fig, budget)
-    lines = _lines(fig)
+    lines = lines_by_gid(fig)
     N_opt, D_opt = CHINCHILLA.optimal_allocation(budget)
     N_kap, D_kap = KAPLAN.allocation(budget)
     assert lines["lnd-optimum"].get_xydata()[0] == pytest.approx([N_opt, D_opt], rel=1e-12)
@@ -83,23 +74,23 @@ def test_update_moves_the_markers_to_the_optimum_and_to_kaplans_choice(budget):
 
 def test_the_optimum_is_the_lowest_point_of_the_highlighted_profile():
     fig = widgets.lnd_figure(budget=1e22)
-    lines = _lines(fig)
+    lines = lines_by_gid(fig)
     assert lines["lnd-profile-optimum"].get_ydata()[0] <= lines["lnd-profile"].get_ydata().min() + 1e-12
 
 
 def test_update_reuses_the_artists():
     fig = widgets.lnd_figure()
     before = [(len(axes.lines), len(axes.collections), len(axes.texts)) for axes in fig.axes]
-    optimum = _lines(fig)["lnd-optimum"]
+    optimum = lines_by_gid(fig)["lnd-optimum"]
     widgets.update_lnd_figure(fig, 1e20)
     after = [(len(axes.lines), len(axes.collections), len(axes.texts)) for axes in fig.axes]
-    assert before == after and _lines(fig)["lnd-optimum"] is optimum
+    assert before == after and lines_by_gid(fig)["lnd-optimum"] is optimum
 
 
 @pytest.mark.parametrize("law", [EPOCH_REPLICATION, LECTURE_TOY])
 def test_other_chinchilla_form_laws_get_their_own_optimum(law):
     fig = widgets.lnd_figure(law, 1e22)
-    assert _lines(fig)["lnd-optimum"].get_xdata()[0] == pytest.approx(law.optimal_allocation(1e22)[0])
+    assert lines_by_gid(fig)["lnd-optimum"].get_xdata()[0] == pytest.approx(law.optimal_allocation(1e22)[0])
 
 
 @pytest.mark.parametrize(
@@ -126,7 +117,7 @@ def test_the_fast_explorer_figure_renders_the_same_pixels_as_the_static_figure()
     fast = widgets._lnd_explorer_figure(CHINCHILLA, widgets.GOPHER_BUDGET)
     widgets.update_lnd_figure(fast, 3e19)
     static = widgets.lnd_figure(budget=3e19)
-    fast_pixels, static_pixels = _png(fast), _png(static)
+    fast_pixels, static_pixels = png_pixels(fast), png_pixels(static)
     assert fast_pixels.shape == static_pixels.shape
     differs = np.abs(fast_pixels - static_pixels).max(axis=2) > 30
     assert differs.mean() < 1e-3
@@ -187,7 +178,7 @@ def test_the_fast_explorer_figure_is_right_at_another_dpi_or_with_a_tight_boundi
     fast_pixels, reference_pixels = _rendered(fast, **kwargs), _rendered(reference, **kwargs)
     assert fast_pixels.shape == reference_pixels.shape
     assert (np.abs(fast_pixels - reference_pixels).max(axis=2) > 30).mean() < 1e-3
-    colour = _lines(fast)["lnd-profile-optimum"].get_markerfacecolor()
+    colour = lines_by_gid(fast)["lnd-profile-optimum"].get_markerfacecolor()
     assert _marker_centre(fast_pixels, colour) == pytest.approx(
         _marker_centre(reference_pixels, colour), abs=1
     )
@@ -205,7 +196,7 @@ def test_the_explorers_show_their_own_png_whatever_the_inline_backend(monkeypatc
     fast = widgets._lnd_explorer_figure(CHINCHILLA, widgets.GOPHER_BUDGET)
     assert len(shown) == 1
     png = base64.b64decode(_SHOWN_IMAGE.fullmatch(shown[0].data).group(1))
-    assert np.array_equal(np.asarray(Image.open(io.BytesIO(png)).convert("RGB")), _png(fast))
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(png)).convert("RGB")), png_pixels(fast))
     widgets.power_law_explorer()
     assert len(shown) == 2 and _SHOWN_IMAGE.fullmatch(shown[1].data)
 

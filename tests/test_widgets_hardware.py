@@ -1,13 +1,11 @@
 """Tests for the training-run explorer of lib.widgets (chapter 5): figure, updates, fast redraw."""
 
-import io
-
 import ipywidgets as ipw
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from PIL import Image
+from figures import lines_by_gid, png_pixels
 
 from lib import plotting, widgets
 from lib.datalimits import TEXT_STOCK_TOKENS
@@ -25,23 +23,13 @@ def _close_figures():
     plt.close("all")
 
 
-def _lines(fig):
-    return {line.get_gid(): line for axes in fig.axes for line in axes.lines if line.get_gid()}
-
-
-def _png(fig) -> np.ndarray:
-    buffer = io.BytesIO()
-    fig.canvas.print_figure(buffer, format="png", bbox_inches=None, dpi=fig.dpi)
-    return np.asarray(Image.open(buffer).convert("RGB")).astype(int)
-
-
 def test_the_figure_has_two_labelled_axes_the_moving_artists_and_the_stock():
     fig = widgets.training_run_figure()
     ax_loss, ax_tokens = fig.axes
     assert ax_loss.get_xscale() == "log" and ax_tokens.get_yscale() == "log"
     assert (ax_loss.get_xlabel(), ax_loss.get_ylabel()) == ("C (FLOPs)", "L (nats/token)")
     assert (ax_tokens.get_xlabel(), ax_tokens.get_ylabel()) == ("C (FLOPs)", "D (tokens)")
-    assert set(DYNAMIC) <= set(_lines(fig))
+    assert set(DYNAMIC) <= set(lines_by_gid(fig))
     assert any(line.get_ydata()[0] == TEXT_STOCK_TOKENS for line in ax_tokens.lines)
     assert len(fig.legends) == 1
     assert "1,024 × H100 for 30 days at 40% of peak" in fig.texts[0].get_text()
@@ -54,7 +42,7 @@ def test_the_figure_has_two_labelled_axes_the_moving_artists_and_the_stock():
 def test_update_puts_the_run_at_its_flops_and_the_laws_optimum(n_gpus, days, utilisation, gpu_name):
     fig = widgets.training_run_figure()
     widgets.update_training_run_figure(fig, n_gpus, days, utilisation, gpu_name)
-    lines = _lines(fig)
+    lines = lines_by_gid(fig)
     flops = flops_from_cluster(n_gpus, days, gpu(gpu_name).peak_dense_flops, utilisation)
     N_opt, D_opt = CHINCHILLA.optimal_allocation(flops)
     assert lines["run-loss"].get_xydata()[0] == pytest.approx(
@@ -68,7 +56,7 @@ def test_update_puts_the_run_at_its_flops_and_the_laws_optimum(n_gpus, days, uti
 def test_the_run_sits_on_the_drawn_frontier():
     fig = widgets.training_run_figure(2000, 40, 0.5, "B200")
     frontier = fig.axes[0].lines[0]
-    C, L = _lines(fig)["run-loss"].get_xydata()[0]
+    C, L = lines_by_gid(fig)["run-loss"].get_xydata()[0]
     assert np.interp(np.log(C), np.log(frontier.get_xdata()), frontier.get_ydata()) == pytest.approx(
         L, rel=1e-3
     )
@@ -76,17 +64,17 @@ def test_the_run_sits_on_the_drawn_frontier():
 
 def test_another_law_gets_its_own_optimum():
     fig = widgets.training_run_figure(law=EPOCH_REPLICATION)
-    C, D = _lines(fig)["run-tokens"].get_xydata()[0]
+    C, D = lines_by_gid(fig)["run-tokens"].get_xydata()[0]
     assert D == pytest.approx(EPOCH_REPLICATION.optimal_allocation(C)[1])
 
 
 def test_update_reuses_the_artists():
     fig = widgets.training_run_figure()
     before = [(len(axes.lines), len(axes.patches), len(axes.texts)) for axes in fig.axes]
-    point = _lines(fig)["run-loss"]
+    point = lines_by_gid(fig)["run-loss"]
     widgets.update_training_run_figure(fig, 100, 10, 0.2, "A100")
     after = [(len(axes.lines), len(axes.patches), len(axes.texts)) for axes in fig.axes]
-    assert before == after and _lines(fig)["run-loss"] is point
+    assert before == after and lines_by_gid(fig)["run-loss"] is point
 
 
 @pytest.mark.parametrize(
@@ -115,7 +103,7 @@ def test_the_fast_explorer_figure_renders_the_same_pixels_as_the_static_figure()
     widgets.update_training_run_figure(fast, 50000, 200, 0.3, "B200")
     static = widgets.training_run_figure(50000, 200, 0.3, "B200")
     widgets._freeze_layout(static)
-    fast_pixels, static_pixels = _png(fast), _png(static)
+    fast_pixels, static_pixels = png_pixels(fast), png_pixels(static)
     assert fast_pixels.shape == static_pixels.shape
     assert (np.abs(fast_pixels - static_pixels).max(axis=2) > 30).mean() < 1e-3
 

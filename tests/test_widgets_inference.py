@@ -1,13 +1,11 @@
 """Tests for the inference explorer of lib.widgets (chapter 6): figure, updates, fast redraw, bad input."""
 
-import io
-
 import ipywidgets as ipw
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from PIL import Image
+from figures import lines_by_gid, png_pixels
 
 from lib import inference, plotting, widgets
 from lib.laws import CHINCHILLA, EPOCH_REPLICATION
@@ -24,16 +22,6 @@ def _close_figures():
     plt.close("all")
 
 
-def _lines(fig):
-    return {line.get_gid(): line for axes in fig.axes for line in axes.lines if line.get_gid()}
-
-
-def _png(fig) -> np.ndarray:
-    buffer = io.BytesIO()
-    fig.canvas.print_figure(buffer, format="png", bbox_inches=None, dpi=fig.dpi)
-    return np.asarray(Image.open(buffer).convert("RGB")).astype(int)
-
-
 def test_the_default_target_is_the_loss_of_a_compute_optimal_13B_model():
     # Sardana et al.'s example size (Fig. 1 caption, secondary sources)
     N, D = inference.chinchilla_allocation_for_loss(CHINCHILLA, TARGET)
@@ -47,7 +35,7 @@ def test_the_figure_has_two_labelled_axes_the_moving_artists_and_one_legend():
     assert ax.get_xscale() == "log" and ax.get_yscale() == "linear"
     assert ax_demand.get_xscale() == ax_demand.get_yscale() == "log"
     assert ax.get_xlabel() == "N (parameters)" and "tokens" in ax_demand.get_xlabel()
-    assert set(DYNAMIC) <= set(_lines(fig))
+    assert set(DYNAMIC) <= set(lines_by_gid(fig))
     assert len(fig.legends) == 1
     assert "2.00e12 tokens served" in fig.texts[0].get_text()
 
@@ -56,7 +44,7 @@ def test_the_figure_has_two_labelled_axes_the_moving_artists_and_one_legend():
 def test_update_moves_the_markers_to_what_lib_computes(demand):
     fig = widgets.inference_figure(D_inference=1e12)
     widgets.update_inference_figure(fig, demand)
-    lines = _lines(fig)
+    lines = lines_by_gid(fig)
     N_opt, D_opt = inference.inference_aware_allocation(CHINCHILLA, TARGET, demand)
     N_c, _ = inference.chinchilla_allocation_for_loss(CHINCHILLA, TARGET)
     saving = inference.lifetime_saving(CHINCHILLA, TARGET, demand)
@@ -70,7 +58,7 @@ def test_update_moves_the_markers_to_what_lib_computes(demand):
 @pytest.mark.parametrize("demand", [1e10, 2e12, 1e15])
 def test_the_optimum_is_the_lowest_point_of_the_iso_loss_curve(demand):
     fig = widgets.inference_figure(D_inference=demand)
-    lines = _lines(fig)
+    lines = lines_by_gid(fig)
     curve = lines["inf-curve"].get_ydata()
     assert lines["inf-optimum"].get_ydata()[0] <= curve.min() + 1e-12
     assert curve.min() == pytest.approx(lines["inf-optimum"].get_ydata()[0], abs=2e-3)
@@ -84,16 +72,16 @@ def test_every_model_on_the_curve_reaches_the_target_loss():
 def test_update_reuses_the_artists():
     fig = widgets.inference_figure()
     before = [(len(axes.lines), len(axes.collections), len(axes.texts)) for axes in fig.axes]
-    optimum = _lines(fig)["inf-optimum"]
+    optimum = lines_by_gid(fig)["inf-optimum"]
     widgets.update_inference_figure(fig, 1e15)
     after = [(len(axes.lines), len(axes.collections), len(axes.texts)) for axes in fig.axes]
-    assert before == after and _lines(fig)["inf-optimum"] is optimum
+    assert before == after and lines_by_gid(fig)["inf-optimum"] is optimum
 
 
 def test_another_law_and_target_get_their_own_optimum():
     fig = widgets.inference_figure(EPOCH_REPLICATION, 2.1, 1e13)
     N_opt, _ = inference.inference_aware_allocation(EPOCH_REPLICATION, 2.1, 1e13)
-    assert _lines(fig)["inf-optimum"].get_xdata()[0] == pytest.approx(N_opt)
+    assert lines_by_gid(fig)["inf-optimum"].get_xdata()[0] == pytest.approx(N_opt)
 
 
 @pytest.mark.parametrize(
@@ -121,7 +109,7 @@ def test_the_fast_explorer_figure_renders_the_same_pixels_as_the_static_figure()
     fast = widgets._inference_explorer_figure(CHINCHILLA, TARGET, 2e12)
     widgets.update_inference_figure(fast, 5e14)
     static = widgets.inference_figure(D_inference=5e14)
-    fast_pixels, static_pixels = _png(fast), _png(static)
+    fast_pixels, static_pixels = png_pixels(fast), png_pixels(static)
     assert fast_pixels.shape == static_pixels.shape
     differs = np.abs(fast_pixels - static_pixels).max(axis=2) > 30
     assert differs.mean() < 1e-3
