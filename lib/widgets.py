@@ -32,6 +32,7 @@ from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from lib import _validate, inference, plotting
@@ -407,7 +408,7 @@ def update_lnd_figure(fig: Figure, budget: float, law: ChinchillaLaw = CHINCHILL
     >>> plt.close(fig)
     """
     budget = _check_lnd_input(law, budget)
-    lines = {line.get_gid(): line for axes in fig.axes for line in axes.lines if line.get_gid()}
+    lines = _lines_by_gid(fig)
     D_line = _tokens_on_budget_line(budget)
     N_opt, D_opt = law.optimal_allocation(budget)
     N_kap, D_kap = KAPLAN.allocation(budget)
@@ -418,7 +419,7 @@ def update_lnd_figure(fig: Figure, budget: float, law: ChinchillaLaw = CHINCHILL
     lines[_PROFILE].set_ydata(law.loss(_LND_N, D_line))
     lines[_PROFILE_OPTIMUM].set_data([N_opt], [L_opt])
     lines[_PROFILE_KAPLAN].set_data([N_kap], [L_kap])
-    title = next(text for text in fig.texts if text.get_gid() == _TITLE)
+    title = _text_by_gid(fig, _TITLE)
     title.set_text(
         f"C = {budget:.2e}".replace("e+", "e")
         + f" FLOPs: optimum {_si(N_opt)} parameters on {_si(D_opt)} tokens, "
@@ -527,6 +528,29 @@ def _alt_text(fig: Figure) -> str:
     return f"Plot of {'; '.join(panels)}. {title}" if title else f"Plot of {'; '.join(panels)}."
 
 
+def _lines_by_gid(fig: Figure) -> dict[str, Line2D]:
+    """The lines an update moves: every line of `fig` that carries a gid, by gid."""
+    return {line.get_gid(): line for axes in fig.axes for line in axes.lines if line.get_gid()}
+
+
+def _text_by_gid(fig: Figure, gid: str) -> Text:
+    """The figure-level text (a title an update rewrites) whose gid is `gid`."""
+    return next(text for text in fig.texts if text.get_gid() == gid)
+
+
+def _prepared_for_redraws(fig: Figure, gids: set[str]) -> Figure:
+    """`fig` ready for fast redraws: closed to pyplot, layout frozen, static parts one image.
+
+    Every artist whose gid is not in `gids` is drawn once into a single cached image.
+    """
+    plt.close(fig)
+    _freeze_layout(fig)
+    dynamic: list[Artist] = [line for axes in fig.axes for line in axes.lines if line.get_gid() in gids]
+    dynamic += [text for text in fig.texts if text.get_gid() in gids]
+    _show_static_parts_as_one_image(fig, dynamic)
+    return fig
+
+
 def _show_png(output: ipw.Output, fig: Figure) -> None:
     """Show `fig` in `output` as a PNG at its own size and dpi, with `_alt_text` as its alt.
 
@@ -546,14 +570,8 @@ def _show_png(output: ipw.Output, fig: Figure) -> None:
 
 def _lnd_explorer_figure(law: ChinchillaLaw, budget: float) -> Figure:
     """`lnd_figure` prepared for fast redraws: layout frozen, static parts one image."""
-    fig = lnd_figure(law, budget)
-    plt.close(fig)
-    _freeze_layout(fig)
-    gids = {_BUDGET_LINE, _OPTIMUM, _KAPLAN, _PROFILE, _PROFILE_OPTIMUM, _PROFILE_KAPLAN, _TITLE}
-    dynamic = [line for axes in fig.axes for line in axes.lines if line.get_gid() in gids]
-    dynamic += [text for text in fig.texts if text.get_gid() in gids]
-    _show_static_parts_as_one_image(fig, dynamic)
-    return fig
+    moving = {_BUDGET_LINE, _OPTIMUM, _KAPLAN, _PROFILE, _PROFILE_OPTIMUM, _PROFILE_KAPLAN, _TITLE}
+    return _prepared_for_redraws(lnd_figure(law, budget), moving)
 
 
 def lnd_explorer(law: ChinchillaLaw = CHINCHILLA, budget: float = GOPHER_BUDGET) -> ipw.VBox:
@@ -770,7 +788,7 @@ def update_inference_figure(
     if target_loss is None:
         target_loss = default_inference_target(law)
     target_loss, D_inference = _check_inference_input(law, target_loss, D_inference)
-    lines = {line.get_gid(): line for axes in fig.axes for line in axes.lines if line.get_gid()}
+    lines = _lines_by_gid(fig)
     N_curve, D_curve = _iso_loss_curve(law, target_loss)
     N_opt, D_opt = inference.inference_aware_allocation(law, target_loss, D_inference)
     N_c, D_c = inference.chinchilla_allocation_for_loss(law, target_loss)
@@ -782,7 +800,7 @@ def update_inference_figure(
     lines[_INF_MARK].set_xdata([D_inference, D_inference])
     lines[_INF_N_NOW].set_data([D_inference], [N_opt])
     lines[_INF_D_NOW].set_data([D_inference], [D_opt])
-    title = next(text for text in fig.texts if text.get_gid() == _INF_TITLE)
+    title = _text_by_gid(fig, _INF_TITLE)
     title.set_text(
         f"L = {target_loss:.3f}, {D_inference:.2e}".replace("e+", "e")
         + f" tokens served: {_si(N_opt)} parameters on {_si(D_opt)} tokens "
@@ -793,14 +811,8 @@ def update_inference_figure(
 
 def _inference_explorer_figure(law: ChinchillaLaw, target_loss: float, D_inference: float) -> Figure:
     """`inference_figure` prepared for fast redraws: layout frozen, static parts one image."""
-    fig = inference_figure(law, target_loss, D_inference)
-    plt.close(fig)
-    _freeze_layout(fig)
-    gids = {_INF_CURVE, _INF_OPTIMUM, _INF_CHINCHILLA, _INF_MARK, _INF_N_NOW, _INF_D_NOW, _INF_TITLE}
-    dynamic = [line for axes in fig.axes for line in axes.lines if line.get_gid() in gids]
-    dynamic += [text for text in fig.texts if text.get_gid() in gids]
-    _show_static_parts_as_one_image(fig, dynamic)
-    return fig
+    moving = {_INF_CURVE, _INF_OPTIMUM, _INF_CHINCHILLA, _INF_MARK, _INF_N_NOW, _INF_D_NOW, _INF_TITLE}
+    return _prepared_for_redraws(inference_figure(law, target_loss, D_inference), moving)
 
 
 def inference_explorer(
@@ -997,12 +1009,12 @@ def update_training_run_figure(
     """
     numbers = _training_run_numbers(n_gpus, days, utilisation, gpu_name, law)
     flops = numbers["flops"]
-    lines = {line.get_gid(): line for axes in fig.axes for line in axes.lines if line.get_gid()}
+    lines = _lines_by_gid(fig)
     lines[_RUN_LOSS].set_data([flops], [numbers["loss"]])
     lines[_RUN_TOKENS].set_data([flops], [numbers["D"]])
     for gid in (_RUN_LOSS_GUIDE, _RUN_TOKENS_GUIDE):
         lines[gid].set_xdata([flops, flops])
-    title = next(text for text in fig.texts if text.get_gid() == _RUN_TITLE)
+    title = _text_by_gid(fig, _RUN_TITLE)
     share = numbers["D"] / TEXT_STOCK_TOKENS
     title.set_text(
         f"{n_gpus:,.0f} × {gpu_name} for {days:.0f} days at {utilisation:.0%} of peak: "
@@ -1016,14 +1028,8 @@ def _training_run_explorer_figure(
     n_gpus: float, days: float, utilisation: float, gpu_name: str, law: ChinchillaLaw
 ) -> Figure:
     """`training_run_figure` prepared for fast redraws: layout frozen, static parts one image."""
-    fig = training_run_figure(n_gpus, days, utilisation, gpu_name, law)
-    plt.close(fig)
-    _freeze_layout(fig)
-    gids = {_RUN_LOSS, _RUN_LOSS_GUIDE, _RUN_TOKENS, _RUN_TOKENS_GUIDE, _RUN_TITLE}
-    dynamic = [line for axes in fig.axes for line in axes.lines if line.get_gid() in gids]
-    dynamic += [text for text in fig.texts if text.get_gid() in gids]
-    _show_static_parts_as_one_image(fig, dynamic)
-    return fig
+    moving = {_RUN_LOSS, _RUN_LOSS_GUIDE, _RUN_TOKENS, _RUN_TOKENS_GUIDE, _RUN_TITLE}
+    return _prepared_for_redraws(training_run_figure(n_gpus, days, utilisation, gpu_name, law), moving)
 
 
 def training_run_explorer(
