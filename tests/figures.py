@@ -18,3 +18,10 @@ def png_pixels(fig: Figure) -> np.ndarray:
     buffer = io.BytesIO()
     fig.canvas.print_figure(buffer, format="png", bbox_inches=None, dpi=fig.dpi)
     return np.asarray(Image.open(buffer).convert("RGB")).astype(int)
+
+
+def share_of_pixels_that_differ(fig: Figure, reference: Figure) -> float:
+    """The share of pixels where the two rendered figures differ visibly (by over 30 of 255)."""
+    pixels, reference_pixels = png_pixels(fig), png_pixels(reference)
+    assert pixels.shape == reference_pixels.shape, "the figures render at different sizes"
+    return float((np.abs(pixels - reference_pixels).max(axis=2) > 30).mean())
