@@ -272,7 +272,9 @@ def test_question_1_depends_only_on_the_objective_not_on_the_route(capsys):
     x0 = np.concatenate([np.log(start[:3]), start[3:]])  # ex03.objective's coordinates
     assert ex03.objective(x0)[0] > 10 * ex03._objective(law)
     result = optimize.minimize(
-        lambda x: ex03.objective(x)[0], x0, method="Nelder-Mead",
+        lambda x: ex03.objective(x)[0],
+        x0,
+        method="Nelder-Mead",
         options={"maxiter": 2000, "xatol": 1e-10, "fatol": 1e-14},
     )
     a, b, e, alpha, beta = result.x

@@ -56,7 +56,7 @@ def _reference_grid_best(N, D, loss, starts, delta=1e-3):
     args = (np.log(N), np.log(D), np.log(loss), delta)
     # One OpenBLAS thread, as lib.fitting uses: SciPy's L-BFGS-B stalls on a threaded
     # OpenBLAS when other processes are busy (scipy/scipy#22438)
-    with fitting._one_blas_thread():
+    with fitting.objective.one_blas_thread():
         results = [
             optimize.minimize(_reference_value_and_gradient, s, args=args, jac=True, method="L-BFGS-B")
             for s in starts
@@ -375,11 +375,21 @@ def test_fit_rejects_bad_input_naming_the_argument(kwargs, message):
         fitting.bootstrap_chinchilla(N, D, loss, n_resamples=1, **arguments)
 
 
+GROWING_N, GROWING_D = (x.ravel() for x in np.meshgrid(np.geomspace(1e8, 1e10, 4), np.geomspace(1e9, 1e11, 4)))
+GROWING_LOSS = 2.0 + 1e-3 * GROWING_N**0.3 + 1000.0 / GROWING_D**0.3  # loss grows with N
+
+
 def test_fit_refuses_a_law_whose_loss_grows_with_model_size():
-    N, D = (x.ravel() for x in np.meshgrid(np.geomspace(1e8, 1e10, 4), np.geomspace(1e9, 1e11, 4)))
-    loss = 2.0 + 1e-3 * N**0.3 + 1000.0 / D**0.3
-    with pytest.raises(ValueError, match="do not determine a Chinchilla law"):
-        fitting.fit_chinchilla(N, D, loss)
+    with pytest.raises(ValueError, match="the model term .* so they do not determine a Chinchilla law"):
+        fitting.fit_chinchilla(GROWING_N, GROWING_D, GROWING_LOSS)
+
+
+def test_degeneracy_does_not_depend_on_where_the_optimiser_stops():
+    # With AVX-512 kernels L-BFGS stopped at A = 3.5e-21 (elsewhere A underflows to 0):
+    # started there, the fit must still be refused, as the term is absent from the data.
+    stopped_at = [np.log(3.5e-21), 6.6, 0.94, 1.24, 0.28]
+    with pytest.raises(ValueError, match="the model term A / N\\*\\*alpha contributes less than 1e-06"):
+        fitting.fit_chinchilla_grid(GROWING_N, GROWING_D, GROWING_LOSS, starts=[stopped_at])
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,8 @@ from scipy import optimize
 from lib import grading
 from lib.compute import training_flops
 from lib.datasets import chinchilla_fig4
-from lib.fitting import _Objective, chinchilla_objective, fit_chinchilla, fit_chinchilla_grid
+from lib.fitting import chinchilla_objective, fit_chinchilla, fit_chinchilla_grid
+from lib.fitting.objective import HuberObjective
 from lib.laws import CHINCHILLA, CHINCHILLA_UNROUNDED, EPOCH_REPLICATION, KAPLAN, ChinchillaLaw
 from lib.models import model
 
@@ -96,9 +97,9 @@ def subset() -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float
 
 
 @cache
-def _problem(centred: bool) -> _Objective:
+def _problem(centred: bool) -> HuberObjective:
     N, D, loss = subset()
-    return _Objective(np.log(N), np.log(D), np.log(loss), 1e-3, centred=centred)
+    return HuberObjective(np.log(N), np.log(D), np.log(loss), 1e-3, centred=centred)
 
 
 def objective(params: ArrayLike) -> tuple[float, NDArray[np.float64]]:
