@@ -7,12 +7,13 @@ reader sees ``ValueError: X must be positive, got -3.0`` instead of a silent NaN
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["finite", "positive", "nonnegative", "fraction", "scalar", "same_shape", "as_output"]
+__all__ = ["finite", "positive", "nonnegative", "fraction", "scalar", "integer", "same_shape", "as_output"]
 
 
 def _first_offender(values: NDArray[np.float64], bad: NDArray[np.bool_]) -> float:
@@ -70,6 +71,25 @@ def scalar(x: ArrayLike, name: str, rule: Callable[[ArrayLike, str], NDArray[np.
     if values.ndim != 0:
         raise ValueError(f"{name} must be a single number, got an array of shape {values.shape}")
     return float(values)
+
+
+def integer(value: object, name: str, least: int = 1) -> int:
+    """Return `value` as an int >= `least`, or raise.
+
+    Whole-valued floats are accepted (``tokens=1e6``); truth values, strings and
+    fractions are not.
+    """
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        result = int(value)
+    elif isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer():
+        result = int(value)
+    else:
+        kind = {0: "a non-negative integer", 1: "a positive integer"}.get(least, f"an integer >= {least}")
+        raise ValueError(f"{name} must be {kind}, got {value!r}")
+    if result < least:
+        bound = {0: "non-negative", 1: "positive"}.get(least, f">= {least}")
+        raise ValueError(f"{name} must be {bound}, got {value!r}")
+    return result
 
 
 def same_shape(**arrays: NDArray[np.float64]) -> None:

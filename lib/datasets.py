@@ -38,6 +38,8 @@ from importlib import resources
 import numpy as np
 from numpy.typing import NDArray
 
+from lib import _validate
+
 __all__ = ["ChinchillaRuns", "chinchilla_fig4", "CHINCHILLA_FIG4_CSV"]
 
 CHINCHILLA_FIG4_CSV = "data/chinchilla_fig4_epoch_extracted.csv"
@@ -128,9 +130,8 @@ def chinchilla_fig4(*, drop_highest: int = 0) -> ChinchillaRuns:
     (240, 3.406)
     """
     N, C, loss = _read_columns()
-    if isinstance(drop_highest, bool) or not isinstance(drop_highest, (int, np.integer)):
-        raise ValueError(f"drop_highest must be an integer, got {drop_highest!r}")
-    if not 0 <= drop_highest < N.size:
+    drop_highest = _validate.integer(drop_highest, "drop_highest", 0)
+    if drop_highest >= N.size:
         raise ValueError(f"drop_highest must be between 0 and {N.size - 1}, got {drop_highest}")
     if drop_highest:
         highest = np.argsort(loss, kind="stable")[N.size - drop_highest :]

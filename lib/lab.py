@@ -229,18 +229,6 @@ def _index(tokens: NDArray[np.int64], base: int) -> NDArray[np.int64]:
     return tokens @ powers
 
 
-def _integer(value: object, name: str, least: int = 1) -> int:
-    """`value` as an int >= `least`, or a ValueError naming `name`."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float, np.floating)):
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if not math.isfinite(value) or value != int(value):
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if value < least:
-        word = "positive" if least == 1 else f">= {least}"
-        raise ValueError(f"{name} must be {word}, got {value!r}")
-    return int(value)
-
-
 @functools.lru_cache(maxsize=8)
 def markov_source(
     vocab: int = VOCAB, order: int = ORDER, zipf: float = ZIPF, noise: float = NOISE, seed: int = SEED
@@ -289,11 +277,11 @@ def markov_source(
     >>> bool(source.entropy_rate < math.log(source.vocab))
     True
     """
-    vocab = _integer(vocab, "vocab", 2)
-    order = _integer(order, "order", 1)
+    vocab = _validate.integer(vocab, "vocab", 2)
+    order = _validate.integer(order, "order", 1)
     zipf = _validate.scalar(zipf, "zipf", _validate.nonnegative)
     noise = _validate.scalar(noise, "noise", _validate.nonnegative)
-    seed = _integer(seed, "seed", 0)
+    seed = _validate.integer(seed, "seed", 0)
     if vocab**order > 2**20:
         raise ValueError(f"vocab**order must be at most 2**20 contexts, got {vocab}**{order}")
     rng = np.random.default_rng(seed)
@@ -322,7 +310,7 @@ def markov_source(
 
 def hidden_size(width: int) -> int:
     """Units of the hidden layer of a model of `width`: ``4 * width``."""
-    return 4 * _integer(width, "width")
+    return 4 * _validate.integer(width, "width")
 
 
 def n_params(width: int, vocab: int = VOCAB, order: int = ORDER) -> int:
@@ -348,9 +336,9 @@ def n_params(width: int, vocab: int = VOCAB, order: int = ORDER) -> int:
     >>> n_params(8), n_params(128)
     (1856, 152096)
     """
-    width = _integer(width, "width")
-    vocab = _integer(vocab, "vocab", 2)
-    order = _integer(order, "order", 1)
+    width = _validate.integer(width, "width")
+    vocab = _validate.integer(vocab, "vocab", 2)
+    order = _validate.integer(order, "order", 1)
     hidden = hidden_size(width)
     return vocab * width + order * width * hidden + hidden + hidden * vocab + vocab
 
@@ -403,9 +391,9 @@ def init_model(width: int, seed: int = SEED, vocab: int = VOCAB, order: int = OR
     >>> model.n_params == n_params(8), model.params["W1"].shape
     (True, (16, 32))
     """
-    width = _integer(width, "width")
+    width = _validate.integer(width, "width")
     hidden = hidden_size(width)
-    rng = np.random.default_rng([_integer(seed, "seed", 0), width])
+    rng = np.random.default_rng([_validate.integer(seed, "seed", 0), width])
     params = {
         "embed": rng.standard_normal((vocab, width)),
         "W1": rng.standard_normal((order * width, hidden)) * math.sqrt(2.0 / (order * width)),
@@ -579,8 +567,8 @@ def schedule(width: int, tokens: int) -> Schedule:
     >>> round(plan.lr, 5), plan.batch, plan.steps, plan.warmup
     (0.0165, 1024, 977, 49)
     """
-    width = _integer(width, "width")
-    tokens = _integer(tokens, "tokens")
+    width = _validate.integer(width, "width")
+    tokens = _validate.integer(tokens, "tokens")
     batch = int(np.clip(2 ** round(math.log2(max(tokens / _TARGET_STEPS, 1.0))), _MIN_BATCH, _MAX_BATCH))
     steps = math.ceil(tokens / batch)
     lr = LR_SCALE * width**-LR_WIDTH_EXPONENT * (batch / 1024) ** LR_BATCH_EXPONENT
@@ -708,9 +696,9 @@ def train(
     >>> bool(markov_source().entropy_rate < result.loss < math.log(VOCAB))
     True
     """
-    width = _integer(width, "width")
-    tokens = _integer(tokens, "tokens")
-    curve_points = _integer(curve_points, "curve_points", 0)
+    width = _validate.integer(width, "width")
+    tokens = _validate.integer(tokens, "tokens")
+    curve_points = _validate.integer(curve_points, "curve_points", 0)
     lr_factor = _validate.scalar(lr_factor, "lr_factor", _validate.positive)
     source = markov_source() if source is None else source
     model = init_model(width, seed, source.vocab, source.order)
@@ -873,7 +861,7 @@ class Lab:
     def __init__(self, budget_flops: float, *, source: MarkovSource | None = None, seed: int = SEED) -> None:
         self.budget_flops = _validate.scalar(budget_flops, "budget_flops", _validate.positive)
         self.source = markov_source() if source is None else source
-        self.seed = _integer(seed, "seed", 0)
+        self.seed = _validate.integer(seed, "seed", 0)
         self._runs: list[Run] = []
         self.last_result: TrainResult | None = None
 
@@ -893,8 +881,8 @@ class Lab:
         return Ledger(tuple(self._runs))
 
     def _cost(self, width: int, tokens: int) -> tuple[int, int, int, float]:
-        width = _integer(width, "width")
-        tokens = _integer(tokens, "tokens")
+        width = _validate.integer(width, "width")
+        tokens = _validate.integer(tokens, "tokens")
         N = n_params(width, self.source.vocab, self.source.order)
         return width, N, tokens, float(training_flops(N, tokens))
 
@@ -1003,7 +991,7 @@ def sweep_plan(budgets: Sequence[float], widths: Sequence[int] | None = None) ->
     if budgets.ndim != 1 or budgets.size == 0:
         raise ValueError("budgets must be a non-empty list of FLOP counts")
     if widths is not None:
-        widths = sorted({_integer(w, "width") for w in widths})
+        widths = sorted({_validate.integer(w, "width") for w in widths})
         if not widths:
             raise ValueError("widths must be a non-empty list of positive integers")
     return [
@@ -1245,8 +1233,8 @@ def run_sweep(
         rows made with another seed.
     """
     path = Path(out)
-    workers = _integer(workers, "workers")
-    seed = _integer(seed, "seed", 0)
+    workers = _validate.integer(workers, "workers")
+    seed = _validate.integer(seed, "seed", 0)
     plan = sweep_plan(budgets, widths)
     if predict is not None:
         predict = _validate.scalar(predict, "predict", _validate.positive)

@@ -76,8 +76,5 @@ def exact_match_accuracy(loss: ArrayLike, answer_tokens: int) -> FloatOrArray:
     0.125
     """
     L = _validate.nonnegative(loss, "loss")
-    if isinstance(answer_tokens, bool) or not isinstance(answer_tokens, (int, np.integer)):
-        raise ValueError(f"answer_tokens must be a whole number, got {answer_tokens!r}")
-    if answer_tokens < 1:
-        raise ValueError(f"answer_tokens must be at least 1, got {answer_tokens}")
-    return _validate.as_output(np.exp(-int(answer_tokens) * L))
+    answer_tokens = _validate.integer(answer_tokens, "answer_tokens")
+    return _validate.as_output(np.exp(-answer_tokens * L))

@@ -18,6 +18,8 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from lib import _validate
+
 __all__ = ["PALETTE", "use_house_style", "new_figure", "label_loglog"]
 
 PALETTE: dict[str, str] = {
@@ -89,8 +91,7 @@ def new_figure(ncols: int = 1, width: float = 6.4, height: float = 4.0) -> tuple
     (Figure, list of Axes)
         The axes always come as a list, even for one.
     """
-    if ncols < 1:
-        raise ValueError(f"ncols must be at least 1, got {ncols}")
+    ncols = _validate.integer(ncols, "ncols")
     with mpl.rc_context(_STYLE):
         fig, axes = plt.subplots(1, ncols, figsize=(width, height), layout="constrained")
     return fig, list(axes) if ncols > 1 else [axes]

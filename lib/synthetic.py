@@ -43,7 +43,5 @@ def noisy_measurements(
     """
     X = _validate.positive(X, "X")
     sigma = _validate.scalar(relative_noise, "relative_noise", _validate.nonnegative)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"seed must be a whole number (the data must be reproducible), got {seed!r}")
-    rng = np.random.default_rng(int(seed))
+    rng = np.random.default_rng(_validate.integer(seed, "seed", 0))
     return _validate.as_output(np.asarray(law(X)) * np.exp(rng.normal(0.0, sigma, size=X.shape)))

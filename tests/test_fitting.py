@@ -375,7 +375,9 @@ def test_fit_rejects_bad_input_naming_the_argument(kwargs, message):
         fitting.bootstrap_chinchilla(N, D, loss, n_resamples=1, **arguments)
 
 
-GROWING_N, GROWING_D = (x.ravel() for x in np.meshgrid(np.geomspace(1e8, 1e10, 4), np.geomspace(1e9, 1e11, 4)))
+GROWING_N, GROWING_D = (
+    x.ravel() for x in np.meshgrid(np.geomspace(1e8, 1e10, 4), np.geomspace(1e9, 1e11, 4))
+)
 GROWING_LOSS = 2.0 + 1e-3 * GROWING_N**0.3 + 1000.0 / GROWING_D**0.3  # loss grows with N
 
 

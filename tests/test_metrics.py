@@ -26,8 +26,8 @@ def test_accuracy_rises_steeply_while_loss_falls_smoothly():
     [
         (-0.1, 1, "loss must be non-negative"),
         (np.nan, 1, "loss must be finite"),
-        (0.5, 0, "answer_tokens must be at least 1"),
-        (0.5, 2.5, "answer_tokens must be a whole number"),
+        (0.5, 0, "answer_tokens must be positive"),
+        (0.5, 2.5, "answer_tokens must be a positive integer"),
     ],
 )
 def test_bad_input_names_the_argument(loss, tokens, message):

@@ -29,8 +29,8 @@ def test_a_scalar_in_gives_a_float_out():
     ("kwargs", "message"),
     [
         ({"relative_noise": -0.1, "seed": 0}, "relative_noise must be non-negative"),
-        ({"relative_noise": 0.1, "seed": None}, "seed must be a whole number"),
-        ({"relative_noise": 0.1, "seed": 1.5}, "seed must be a whole number"),
+        ({"relative_noise": 0.1, "seed": None}, "seed must be a non-negative integer"),
+        ({"relative_noise": 0.1, "seed": 1.5}, "seed must be a non-negative integer"),
     ],
 )
 def test_bad_input_names_the_argument(kwargs, message):

@@ -43,12 +43,6 @@ def _compute_runs(
     return N, C, loss
 
 
-def _count(value: int, name: str, least: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
-        raise ValueError(f"{name} must be an integer >= {least}, got {value!r}")
-    return int(value)
-
-
 class _AllocationExponents:
     """The exponents of fitted ``N_opt ∝ C**a`` and ``D_opt ∝ C**b`` laws (``N_law``, ``D_law``)."""
 
@@ -125,7 +119,7 @@ def approach1_envelope(N: ArrayLike, C: ArrayLike, loss: ArrayLike, *, n_bins: i
     ([100000000.0, 2000000000.0], 0.651)
     """
     N, C, loss = _compute_runs(N, C, loss, minimum=2)
-    n_bins = _count(n_bins, "n_bins", 2)
+    n_bins = _validate.integer(n_bins, "n_bins", 2)
     log_C = np.log(C)
     edges = np.linspace(log_C.min(), log_C.max(), n_bins + 1)
     which = np.clip(np.searchsorted(edges, log_C, side="right") - 1, 0, n_bins - 1)
@@ -245,7 +239,7 @@ def isoflop_groups(C: ArrayLike, *, min_runs: int = 5) -> NDArray[np.float64]:
     C = _validate.positive(C, "C")
     if C.ndim != 1:
         raise ValueError(f"C must be a 1-d array, got shape {C.shape}")
-    min_runs = _count(min_runs, "min_runs", 1)
+    min_runs = _validate.integer(min_runs, "min_runs", 1)
     x = np.log10(C)
     grid = np.arange(x.min() - 3 * _GROUP_BANDWIDTH, x.max() + 3 * _GROUP_BANDWIDTH, _GROUP_BANDWIDTH / 10)
     density = np.exp(-0.5 * ((grid[:, None] - x[None, :]) / _GROUP_BANDWIDTH) ** 2).sum(axis=1)
@@ -334,7 +328,7 @@ def approach2_isoflop(
     (0.51, 0.51)
     """
     N, C, loss = _compute_runs(N, C, loss, minimum=3)
-    min_runs = _count(min_runs, "min_runs", 3)
+    min_runs = _validate.integer(min_runs, "min_runs", 3)
     if budgets is None:
         labels = isoflop_groups(C, min_runs=min_runs)
     else:

@@ -248,9 +248,9 @@ def bootstrap_chinchilla(
     """
     N, D, loss = _runs(N, D, loss)
     delta = _delta(delta)
-    for name, value, least in (("n_resamples", n_resamples, 1), ("seed", seed, 0), ("workers", workers, 1)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
-            raise ValueError(f"{name} must be an integer >= {least}, got {value!r}")
+    n_resamples = _validate.integer(n_resamples, "n_resamples")
+    seed = _validate.integer(seed, "seed", 0)
+    workers = _validate.integer(workers, "workers")
     log_N, log_D, log_L = np.log(N), np.log(D), np.log(loss)
     problem = HuberObjective(log_N, log_D, log_L, delta)
     with one_blas_thread():
