@@ -269,7 +269,7 @@ def test_sweep_writes_every_run_and_resumes_without_rerunning(tmp_path, monkeypa
         writer.writeheader()
         writer.writerows(rows[1:])
     planned = []
-    monkeypatch.setattr(lab, "_run_jobs", lambda jobs, *args: planned.extend(jobs))
+    monkeypatch.setattr(lab.sweep, "_run_jobs", lambda jobs, *args: planned.extend(jobs))
     lab.run_sweep([2e7, 6e7], out, widths=[8, 11], workers=2, progress=False)
     assert [(job[1], job[2]) for job in planned] == [(float(rows[0]["budget"]), int(rows[0]["width"]))]
 
