@@ -146,7 +146,7 @@ class Lab:
     (1, 777.28)
     >>> lab.run(width=32, tokens=1_000_000)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    lib.lab.ledger.BudgetExceeded: this run needs 6 N D = 6 x 13,472 x 1,000,000 = 8.08e+10 FLOPs, but the lab ...
+    lib.lab.ledger.BudgetExceeded: this run needs 6 N D = 6 x 13,472 x 1,000,000 = 8.08e+10 FLOPs, ...
     """
 
     def __init__(self, budget_flops: float, *, source: MarkovSource | None = None, seed: int = SEED) -> None:
