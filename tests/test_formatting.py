@@ -1,9 +1,9 @@
-"""lib.formatting.count writes counts the way the papers' tables do."""
+"""lib.view.formatting.count writes counts the way the papers' tables do."""
 
 import numpy as np
 import pytest
 
-from lib.formatting import count
+from lib.view.formatting import count
 
 
 @pytest.mark.parametrize(

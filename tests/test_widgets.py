@@ -13,9 +13,10 @@ import pytest
 from figures import lines_by_gid, png_pixels, share_of_pixels_that_differ
 from PIL import Image
 
-from lib import plotting, widgets
+from lib import widgets
 from lib.compute import training_flops
 from lib.laws import CHINCHILLA, EPOCH_REPLICATION, KAPLAN, LECTURE_TOY
+from lib.view import plotting
 
 matplotlib.use("Agg")
 
@@ -114,7 +115,7 @@ def test_the_fast_explorer_figure_renders_the_same_pixels_as_the_static_figure()
     # the explorer shows its static parts as one pre-rendered image; a misplaced or
     # flipped image, or a stale static artist, would change many pixels
     plotting.use_house_style()
-    fast = widgets._lnd_explorer_figure(CHINCHILLA, widgets.GOPHER_BUDGET)
+    fast = widgets.lnd._lnd_explorer_figure(CHINCHILLA, widgets.GOPHER_BUDGET)
     widgets.update_lnd_figure(fast, 3e19)
     static = widgets.lnd_figure(budget=3e19)
     assert share_of_pixels_that_differ(fast, static) < 1e-3
@@ -127,7 +128,7 @@ def test_the_explorer_slider_spans_the_budgets_on_a_log_scale_and_redraws(monkey
     assert (slider.base, 10.0**slider.min, 10.0**slider.max) == (10, *widgets.LND_BUDGET_RANGE)
     assert slider.value == pytest.approx(widgets.GOPHER_BUDGET)
     budgets = []
-    monkeypatch.setattr(widgets, "update_lnd_figure", lambda fig, budget, law: budgets.append(budget))
+    monkeypatch.setattr(widgets.lnd, "update_lnd_figure", lambda fig, budget, law: budgets.append(budget))
     slider.value = 1e20
     assert budgets == [pytest.approx(1e20)]
 
@@ -138,7 +139,7 @@ def test_freezing_the_layout_solves_it_first_even_for_a_closed_figure():
     reference = widgets.power_law_figure()
     reference.draw_without_rendering()
     plt.close(fig)
-    widgets._freeze_layout(fig)
+    widgets.core.freeze_layout(fig)
     assert fig.axes[0].get_position().bounds == pytest.approx(reference.axes[0].get_position().bounds)
     default = plt.figure(figsize=fig.get_size_inches()).add_subplot().get_position().bounds
     assert fig.axes[0].get_position().bounds != pytest.approx(default)
@@ -168,10 +169,10 @@ def test_the_fast_explorer_figure_is_right_at_another_dpi_or_with_a_tight_boundi
     # the cached background only fits a draw at the figure's own size and dpi; any other
     # draw must draw the static parts as usual, with the moving artists where they belong
     plotting.use_house_style()
-    fast = widgets._lnd_explorer_figure(CHINCHILLA, widgets.GOPHER_BUDGET)
+    fast = widgets.lnd._lnd_explorer_figure(CHINCHILLA, widgets.GOPHER_BUDGET)
     widgets.update_lnd_figure(fast, 3e19)
     reference = widgets.lnd_figure(budget=3e19)  # the same frozen layout, without the cache
-    widgets._freeze_layout(reference)
+    widgets.core.freeze_layout(reference)
     fast_pixels, reference_pixels = _rendered(fast, **kwargs), _rendered(reference, **kwargs)
     assert fast_pixels.shape == reference_pixels.shape
     assert (np.abs(fast_pixels - reference_pixels).max(axis=2) > 30).mean() < 1e-3
@@ -187,10 +188,10 @@ _SHOWN_IMAGE = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" a
 def test_the_explorers_show_their_own_png_whatever_the_inline_backend(monkeypatch):
     # "retina" or a tight bounding box in the notebook must not change what the widget shows
     shown = []
-    monkeypatch.setattr(widgets, "display", shown.append)
+    monkeypatch.setattr(widgets.core, "display", shown.append)
     plotting.use_house_style()
     widgets.lnd_explorer()
-    fast = widgets._lnd_explorer_figure(CHINCHILLA, widgets.GOPHER_BUDGET)
+    fast = widgets.lnd._lnd_explorer_figure(CHINCHILLA, widgets.GOPHER_BUDGET)
     assert len(shown) == 1
     png = base64.b64decode(_SHOWN_IMAGE.fullmatch(shown[0].data).group(1))
     assert np.array_equal(np.asarray(Image.open(io.BytesIO(png)).convert("RGB")), png_pixels(fast))
@@ -200,7 +201,7 @@ def test_the_explorers_show_their_own_png_whatever_the_inline_backend(monkeypatc
 
 def test_the_explorer_image_has_alt_text_that_follows_the_slider(monkeypatch):
     shown = []
-    monkeypatch.setattr(widgets, "display", shown.append)
+    monkeypatch.setattr(widgets.core, "display", shown.append)
     slider = widgets.lnd_explorer().children[0]
     slider.value = 1e21
     alts = [html.unescape(_SHOWN_IMAGE.fullmatch(image.data).group(2)) for image in shown]
@@ -211,9 +212,9 @@ def test_the_explorer_image_has_alt_text_that_follows_the_slider(monkeypatch):
 
 def test_the_power_law_explorer_keeps_its_y_limits_and_redraws_like_the_uncached_figure(monkeypatch):
     figures = []
-    show_png = widgets._show_png
+    show_png = widgets.core.show_png
     monkeypatch.setattr(
-        widgets, "_show_png", lambda output, fig: (figures.append(fig), show_png(output, fig))
+        widgets.power_law, "show_png", lambda output, fig: (figures.append(fig), show_png(output, fig))
     )
     explorer = widgets.power_law_explorer()
     alpha_slider, floor_slider = explorer.children[0].children
@@ -226,8 +227,8 @@ def test_the_power_law_explorer_keeps_its_y_limits_and_redraws_like_the_uncached
         assert ylim[0] <= line.get_ydata().min() and line.get_ydata().max() <= ylim[1]
     assert "α = 0.80" in fig.axes[0].get_title()
     reference = widgets.power_law_figure(0.8, 0.0)
-    widgets.update_power_law_figure(reference, 0.8, 0.0, widgets._DEFAULT.coefficient, ylim=ylim)
-    widgets._freeze_layout(reference)
+    widgets.update_power_law_figure(reference, 0.8, 0.0, widgets.power_law._DEFAULT.coefficient, ylim=ylim)
+    widgets.core.freeze_layout(reference)
     for kwargs in ({"fmt": "png", "bbox_inches": None}, {"fmt": "retina", "bbox_inches": "tight"}):
         fast_pixels, reference_pixels = _rendered(fig, **kwargs), _rendered(reference, **kwargs)
         assert fast_pixels.shape == reference_pixels.shape

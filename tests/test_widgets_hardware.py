@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 from figures import lines_by_gid, share_of_pixels_that_differ
 
-from lib import plotting, widgets
+from lib import widgets
 from lib.datalimits import TEXT_STOCK_TOKENS
 from lib.hardware import flops_from_cluster, gpu
 from lib.laws import CHINCHILLA, EPOCH_REPLICATION
+from lib.view import plotting
 
 matplotlib.use("Agg")
 
@@ -99,10 +100,10 @@ def test_bad_input_raises_a_value_error_naming_the_argument(call, message):
 
 def test_the_fast_explorer_figure_renders_the_same_pixels_as_the_static_figure():
     plotting.use_house_style()
-    fast = widgets._training_run_explorer_figure(1024, 30, 0.4, "H100", CHINCHILLA)
+    fast = widgets.training_run._training_run_explorer_figure(1024, 30, 0.4, "H100", CHINCHILLA)
     widgets.update_training_run_figure(fast, 50000, 200, 0.3, "B200")
     static = widgets.training_run_figure(50000, 200, 0.3, "B200")
-    widgets._freeze_layout(static)
+    widgets.core.freeze_layout(static)
     assert share_of_pixels_that_differ(fast, static) < 1e-3
 
 
@@ -115,7 +116,9 @@ def test_the_explorer_has_its_controls_and_redraws_on_each(monkeypatch):
     assert list(gpu_menu.options) == ["V100", "A100", "H100", "H200", "H800", "B200"]
     assert isinstance(output, ipw.Output)
     calls = []
-    monkeypatch.setattr(widgets, "update_training_run_figure", lambda fig, *run: calls.append(run))
+    monkeypatch.setattr(
+        widgets.training_run, "update_training_run_figure", lambda fig, *run: calls.append(run)
+    )
     gpus_slider.value = 4096
     days_slider.value = 90
     util_slider.value = 0.5

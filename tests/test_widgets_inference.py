@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from figures import lines_by_gid, share_of_pixels_that_differ
 
-from lib import inference, plotting, widgets
+from lib import inference, widgets
 from lib.laws import CHINCHILLA, EPOCH_REPLICATION
+from lib.view import plotting
 
 matplotlib.use("Agg")
 
@@ -65,7 +66,7 @@ def test_the_optimum_is_the_lowest_point_of_the_iso_loss_curve(demand):
 
 
 def test_every_model_on_the_curve_reaches_the_target_loss():
-    N, D = widgets._iso_loss_curve(CHINCHILLA, TARGET)
+    N, D = widgets.inference_aware._iso_loss_curve(CHINCHILLA, TARGET)
     assert CHINCHILLA.loss(N, D) == pytest.approx(np.full(N.shape, TARGET), rel=1e-12)
 
 
@@ -106,7 +107,7 @@ def test_bad_input_raises_a_value_error_naming_the_argument(call, message):
 
 def test_the_fast_explorer_figure_renders_the_same_pixels_as_the_static_figure():
     plotting.use_house_style()
-    fast = widgets._inference_explorer_figure(CHINCHILLA, TARGET, 2e12)
+    fast = widgets.inference_aware._inference_explorer_figure(CHINCHILLA, TARGET, 2e12)
     widgets.update_inference_figure(fast, 5e14)
     static = widgets.inference_figure(D_inference=5e14)
     assert share_of_pixels_that_differ(fast, static) < 1e-3
@@ -120,7 +121,9 @@ def test_the_explorer_slider_spans_the_demand_on_a_log_scale_and_redraws(monkeyp
     assert slider.value == pytest.approx(2e12)
     demands = []
     monkeypatch.setattr(
-        widgets, "update_inference_figure", lambda fig, demand, law, target: demands.append(demand)
+        widgets.inference_aware,
+        "update_inference_figure",
+        lambda fig, demand, law, target: demands.append(demand),
     )
     slider.value = 1e14
     assert demands == [pytest.approx(1e14)]

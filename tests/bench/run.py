@@ -96,7 +96,8 @@ def _power_law_explorer_ms() -> float:
 
 
 def _lnd_explorer_ms() -> float:
-    from lib import plotting, widgets
+    from lib import widgets
+    from lib.view import plotting
 
     plotting.use_house_style()  # chapter 2 draws it in house style (sizes, fonts)
     budgets = (1e19, 3e20, 5e21, 2e23, 7e24) * 4
