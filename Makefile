@@ -50,7 +50,7 @@ grade: $(READY) ## per-question scores for NB=notebook-or-folder (a folder also 
 	$(BIN)/python -m lib.grader "$(NB)"
 
 exercises: $(READY) ## regenerate exercises/ from solutions/
-	$(BIN)/python -m lib.exercisegen
+	$(BIN)/python -m lib.course.exercisegen
 
 bench: $(READY) ## time the parts of `make test`, the book build, the explorers and the Chinchilla fit
 	$(BIN)/python tests/bench/run.py

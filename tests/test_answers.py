@@ -1,4 +1,4 @@
-"""Tests of `lib._answers`: exact round trips through JSON, the unrecordable marker, bad input."""
+"""Tests of `lib.course.answers`: exact round trips through JSON, the unrecordable marker, bad input."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lib import _answers
-from lib._answers import Unrecordable, decode, encode
+from lib.course import answers
+from lib.course.answers import Unrecordable, decode, encode
 
 
 def _round_trip(value: object) -> object:
@@ -208,7 +208,7 @@ def test_other_values_become_an_unrecordable_marker(value: object, type_name: st
     assert marker.type_name == type_name and marker.why == ""
     assert text is None or marker.text == text
     must = "answers must be numbers, strings, lists/tuples or arrays"
-    assert marker.hint == f"the answer is {_answers._a(type_name)}; {must}"
+    assert marker.hint == f"the answer is {answers._a(type_name)}; {must}"
 
 
 @pytest.mark.parametrize(
@@ -228,9 +228,9 @@ def test_the_marker_repr_is_short() -> None:
 @pytest.mark.parametrize(
     ("value", "why"),
     [
-        ([0.0] * (_answers.MAX_ITEMS + 1), "too large"),
-        (np.zeros(_answers.MAX_ITEMS + 1), "too large"),
-        ("x" * (_answers.MAX_STRING + 1), "too long"),
+        ([0.0] * (answers.MAX_ITEMS + 1), "too large"),
+        (np.zeros(answers.MAX_ITEMS + 1), "too large"),
+        ("x" * (answers.MAX_STRING + 1), "too long"),
         (2**70_000, "too large"),
     ],
     ids=["list", "array", "str", "int"],
@@ -238,7 +238,7 @@ def test_the_marker_repr_is_short() -> None:
 def test_values_too_large_are_not_recorded(value: object, why: str) -> None:
     marker = decode(encode(value))
     assert isinstance(marker, Unrecordable) and why in marker.why
-    assert marker.hint.startswith(f"the answer is {_answers._a(type(value).__name__)}; it is too")
+    assert marker.hint.startswith(f"the answer is {answers._a(type(value).__name__)}; it is too")
 
 
 def test_values_nested_too_deeply_or_in_a_cycle_are_not_recorded() -> None:
@@ -280,7 +280,7 @@ def test_the_encoding_is_strict_json() -> None:
         {"$type": "int", "hex": 5},
         {"$type": "int", "hex": "0xzz"},
         {"$type": "int", "hex": hex(2**70_000)},
-        {"$type": "decimal", "value": "9" * (_answers.MAX_STRING + 1)},
+        {"$type": "decimal", "value": "9" * (answers.MAX_STRING + 1)},
         {"$type": "complex", "real": "1", "imag": 0.0},
         {"$type": "fraction", "numerator": 1, "denominator": 0},
         {"$type": "fraction", "numerator": 1.5, "denominator": 2},
@@ -304,7 +304,7 @@ def test_the_encoding_is_strict_json() -> None:
         {"$type": "ndarray", "dtype": "|b1", "shape": [1], "data": [1]},
         {"$type": "ndarray", "dtype": "|i1", "shape": [1], "data": [1000]},
         {"$type": "ndarray", "dtype": "<U1", "shape": [1], "data": [1]},
-        "x" * (_answers.MAX_STRING + 1),
+        "x" * (answers.MAX_STRING + 1),
         {1, 2},
         object(),
     ],
@@ -317,12 +317,12 @@ def test_decode_refuses_what_encode_does_not_make(obj: object) -> None:
 
 def test_record_appends_one_json_line_per_answer(tmp_path: Path) -> None:
     path = tmp_path / "answers.jsonl"
-    _answers.record(str(path), "ex01-check-q1", ...)
-    _answers.record(str(path), "ex01-check-q2", np.array([1.0, np.nan]))
-    _answers.record(str(path), "ex01-check-q1", 0.84)
+    answers.record(str(path), "ex01-check-q1", ...)
+    answers.record(str(path), "ex01-check-q2", np.array([1.0, np.nan]))
+    answers.record(str(path), "ex01-check-q1", 0.84)
     lines = path.read_text("utf-8").splitlines()
     assert [json.loads(line)["cell"] for line in lines] == ["ex01-check-q1", "ex01-check-q2", "ex01-check-q1"]
-    recorded = _answers.records(path.read_text("utf-8"))
+    recorded = answers.records(path.read_text("utf-8"))
     assert set(recorded) == {"ex01-check-q1", "ex01-check-q2"}
     assert decode(recorded["ex01-check-q1"]) == 0.84  # the last record wins
     assert _same(decode(recorded["ex01-check-q2"]), np.array([1.0, np.nan]))
@@ -341,4 +341,4 @@ def test_records_ignores_lines_that_are_not_records() -> None:
             '{"cell": "q2", "answer": {"$type": "bogus"}}',  # decoded (and refused) later
         ]
     )
-    assert _answers.records(text) == {"q1": 1, "q2": {"$type": "bogus"}}
+    assert answers.records(text) == {"q1": 1, "q2": {"$type": "bogus"}}

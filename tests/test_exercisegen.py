@@ -1,4 +1,4 @@
-"""Tests for lib.exercisegen: markers, placeholders, plain Markdown, and the freshness of exercises/."""
+"""Tests for lib.course.exercisegen: markers, placeholders, Markdown, and a fresh exercises/."""
 
 import re
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lib import exercisegen
+from lib.course import exercisegen
 
 ROOT = Path(__file__).resolve().parents[1]
 

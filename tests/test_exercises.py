@@ -14,7 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lib import exercisegen, grader
+from lib import grader
+from lib.course import exercisegen
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("ex*.ipynb"))

@@ -111,10 +111,12 @@ def duplicated_and_retyped_check_cells(notebook: NotebookNode) -> None:
 def monkeypatched_lib(notebook: NotebookNode) -> None:
     patches = [f"lib.checks.ex01.q{k} = lambda *args: None" for k in QUESTIONS]
     patches += [
-        f"lib.grading.{name} = lambda *args, **kwargs: None"
+        f"lib.course.grading.{name} = lambda *args, **kwargs: None"
         for name in ("check_number", "check_choice", "require_answer")
     ]
-    _insert_after(notebook, "ex01-setup", "import lib.checks.ex01\nimport lib.grading\n" + "\n".join(patches))
+    _insert_after(
+        notebook, "ex01-setup", "import lib.checks.ex01\nimport lib.course.grading\n" + "\n".join(patches)
+    )
 
 
 @tampering
@@ -420,7 +422,7 @@ def test_check_call_arguments_may_span_lines() -> None:
     cell = nbformat.v4.new_code_cell(source, id=_check(1), metadata={"tags": ["check"]})
     notebook.cells = [cell]
     restored = grader.restore_check_cells(notebook, notebook, answers=Path("a.jsonl"))
-    assert restored.cells[0].source.split("\n")[2].startswith("import lib._answers")
+    assert restored.cells[0].source.split("\n")[2].startswith("import lib.course.answers")
 
 
 @pytest.mark.parametrize(
@@ -449,8 +451,8 @@ def test_default_release_is_the_solutions() -> None:
 # The grader's own re-check of recorded answers, without a kernel --------------------------
 
 
-def _job_check(k: int) -> grader._Check:
-    release = grader._load_pristine("ex01", ROOT / "solutions")
+def _job_check(k: int) -> grader.results._Check:
+    release = grader.restore._load_pristine("ex01", ROOT / "solutions")
     return release.checks[k - 1]
 
 
@@ -471,16 +473,16 @@ def _job_check(k: int) -> grader._Check:
     ],
 )
 def test_recheck_judges_the_recorded_value(encoded: object, hint: str | None) -> None:
-    result = grader._recheck(_job_check(1), {_check(1): encoded})
+    result = grader.run._recheck(_job_check(1), {_check(1): encoded})
     assert result == hint if hint is None else result.startswith(hint)
 
 
 def test_recheck_without_a_record_fails() -> None:
-    assert grader._recheck(_job_check(1), {_check(2): 0.84}) == grader.NOT_RECORDED
+    assert grader.run._recheck(_job_check(1), {_check(2): 0.84}) == grader.NOT_RECORDED
 
 
 def test_recheck_prints_nothing(capsys: pytest.CaptureFixture[str]) -> None:
-    assert grader._recheck(_job_check(5), {_check(5): "b"}) is None
+    assert grader.run._recheck(_job_check(5), {_check(5): "b"}) is None
     assert capsys.readouterr() == ("", "")
 
 
@@ -488,8 +490,8 @@ def test_answers_file_last_record_wins_and_junk_is_ignored(tmp_path: Path) -> No
     path = tmp_path / "answers.jsonl"
     lines = ['{"cell": "a", "answer": 1}', "junk", "[1, 2]", '{"cell": "a", "answer": 2}', '{"cell": "b"}']
     path.write_text("\n".join(lines) + "\n", "utf-8")
-    assert grader._read_answers(path) == ({"a": 2}, "")
-    assert grader._read_answers(tmp_path / "missing.jsonl") == ({}, "")
+    assert grader.run._read_answers(path) == ({"a": 2}, "")
+    assert grader.run._read_answers(tmp_path / "missing.jsonl") == ({}, "")
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
@@ -500,7 +502,7 @@ def test_answers_file_that_is_a_pipe_or_a_link_is_not_read(tmp_path: Path) -> No
     other.write_text('{"cell": "a", "answer": 1}\n', "utf-8")  # another notebook's answers
     os.link(other, hard)
     for path in (fifo, link, hard):
-        recorded, why = grader._read_answers(path)
+        recorded, why = grader.run._read_answers(path)
         assert recorded == {} and why.startswith("the answers could not be read")
 
 

@@ -1,4 +1,4 @@
-"""Tests for lib.grading: right answers pass, wrong ones fail with the right hint."""
+"""Tests for lib.course.grading: right answers pass, wrong ones fail with the right hint."""
 
 import re
 from decimal import Decimal
@@ -7,7 +7,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from lib import grading
+from lib.course import grading
 
 
 def test_a_right_number_prints_correct(capsys):

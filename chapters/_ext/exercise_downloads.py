@@ -2,7 +2,7 @@
 
 An exercise page is built from ``solutions/exNN_*.ipynb``, so the theme's download button
 offers that notebook, answers included. This copies the student copy,
-``exercises/exNN_*.ipynb`` (generated from the solution by ``lib.exercisegen``), into the site
+``exercises/exNN_*.ipynb`` (generated from the solution by ``lib.course.exercisegen``), into the site
 and lists it first in the same menu, with the solution labelled as such.
 """
 

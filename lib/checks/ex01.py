@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from lib import grading, powerlaw
+from lib import powerlaw
+from lib.course import grading
 from lib.literature import published_law
 from lib.powerlaw import PowerLaw
 from lib.synthetic import noisy_measurements

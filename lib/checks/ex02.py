@@ -13,8 +13,8 @@ import dataclasses
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from lib import grading
 from lib.compute import training_flops
+from lib.course import grading
 from lib.laws import CHINCHILLA, EPOCH_REPLICATION, LECTURE_TOY, ChinchillaLaw
 from lib.models import model
 

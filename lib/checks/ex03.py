@@ -22,8 +22,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
 
-from lib import grading
 from lib.compute import training_flops
+from lib.course import grading
 from lib.datasets import chinchilla_fig4
 from lib.fitting import chinchilla_objective, fit_chinchilla, fit_chinchilla_grid
 from lib.fitting.objective import HuberObjective

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from lib import datalimits, grading, hardware
+from lib import datalimits, hardware
 from lib.compute import training_flops
+from lib.course import grading
 from lib.laws import CHINCHILLA
 
 __all__ = [

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lib import grading
+from lib.course import grading
 from lib.inference import (
     inference_aware_allocation,
     iso_loss_tokens,

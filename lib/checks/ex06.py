@@ -15,7 +15,8 @@ import math
 
 import numpy as np
 
-from lib import grading, lab
+from lib import lab
+from lib.course import grading
 from lib.fitting import fit_chinchilla
 from lib.laws import CHINCHILLA, ChinchillaLaw
 

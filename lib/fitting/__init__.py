@@ -21,7 +21,13 @@ Besiroglu, Erdil, Barnett and You 2024, "Chinchilla Scaling: A replication attem
 arXiv:2404.10102.
 """
 
-from lib.fitting.approach3 import ChinchillaFit, fit_chinchilla, fit_chinchilla_grid, paper_grid
+from lib.fitting.approach3 import (
+    ChinchillaFit,
+    absent_terms,
+    fit_chinchilla,
+    fit_chinchilla_grid,
+    paper_grid,
+)
 from lib.fitting.approaches12 import (
     EnvelopeFit,
     IsoFlopFit,
@@ -44,6 +50,7 @@ __all__ = [
     "IsoFlopFit",
     "chinchilla_objective",
     "fit_chinchilla",
+    "absent_terms",
     "paper_grid",
     "fit_chinchilla_grid",
     "bootstrap_chinchilla",

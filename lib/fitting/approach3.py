@@ -24,7 +24,7 @@ from lib import _validate
 from lib.fitting.objective import _N_PARAMS, HuberObjective, _delta, _huber, _runs, one_blas_thread
 from lib.laws import ChinchillaLaw
 
-__all__ = ["ChinchillaFit", "fit_chinchilla", "paper_grid", "fit_chinchilla_grid"]
+__all__ = ["ChinchillaFit", "fit_chinchilla", "absent_terms", "paper_grid", "fit_chinchilla_grid"]
 
 # Exponents tried for alpha and beta in the profile scan: geometric, dense where
 # measured exponents live (0.05-1) and reaching past the paper's largest start (2).
@@ -214,39 +214,76 @@ def _search(problem: HuberObjective) -> tuple[list[_Optimum], int, int]:
     return _distinct(optima), len(starts), sum(o.iterations for o in optima)
 
 
-def _law(params: NDArray, problem: HuberObjective) -> ChinchillaLaw:
-    """The law at `params`, or a ValueError if the runs do not determine one.
-
-    Degeneracy is judged on the data, not on where the optimiser happened to stop: a term
-    is absent when its largest contribution over the runs (``A / N**alpha`` at the
-    smallest N, ``B / D**beta`` at the smallest D, or E) is below `_NEGLIGIBLE_TERM` of
-    the smallest loss. L-BFGS may stop at A = 1e-21 on one CPU and underflow to A = 0 on
-    another; both describe a term the runs do not support.
-    """
+def _law(params: NDArray) -> ChinchillaLaw:
     a, b, e, alpha, beta = (float(x) for x in params)
     with np.errstate(over="ignore", under="ignore"):
         E, A, B = float(np.exp(e)), float(np.exp(a)), float(np.exp(b))
-        largest = {
-            "the model term A / N**alpha": float(np.exp(a - alpha * problem.log_N.min())),
-            "the data term B / D**beta": float(np.exp(b - beta * problem.log_D.min())),
-            "the floor E": E,
-        }
     constants = {"E": E, "A": A, "B": B, "alpha": alpha, "beta": beta}
-    described = ", ".join(f"{name} = {value:.3g}" for name, value in constants.items())
-    if not (all(np.isfinite(x) for x in constants.values()) and alpha > 0 and beta > 0):
+    if not all(np.isfinite(x) and x > 0 for x in constants.values()):
         raise ValueError(
-            f"the best fit is degenerate ({described}): these runs do not determine a Chinchilla "
-            "law with finite constants and positive exponents"
-        )
-    smallest_loss = float(np.exp(problem.log_L.min()))
-    vanishing = [name for name, value in largest.items() if value < _NEGLIGIBLE_TERM * smallest_loss]
-    if vanishing:
-        raise ValueError(
-            f"the best fit is degenerate ({described}): {' and '.join(vanishing)} contributes less "
-            f"than {_NEGLIGIBLE_TERM:g} of the smallest loss on these runs, so they do not determine "
-            "a Chinchilla law"
+            f"the best fit is degenerate ({_described(constants)}): these runs do not determine a "
+            "Chinchilla law with positive constants"
         )
     return ChinchillaLaw(**constants)
+
+
+def _described(constants: dict[str, float]) -> str:
+    return ", ".join(f"{name} = {value:.3g}" for name, value in constants.items())
+
+
+def absent_terms(law: ChinchillaLaw, N: ArrayLike, D: ArrayLike, loss: ArrayLike) -> list[str]:
+    """The terms of `law` that the runs do not see: those a fit to them cannot determine.
+
+    A term is absent when its largest value over the runs (``A / N**alpha`` at the
+    smallest N, ``B / D**beta`` at the smallest D, or E) is below 1e-6 of the smallest
+    loss. This judges a fit by the data, not by where the optimiser happened to stop:
+    on the same runs L-BFGS may stop at A = 3.5e-21 on one CPU (AVX-512 kernels) and
+    let A underflow to 0 on another, and both mean the same absent term.
+
+    Parameters
+    ----------
+    law : ChinchillaLaw
+        The law, usually a fit to the runs.
+    N, D, loss : array_like
+        The runs, as in `fit_chinchilla`.
+
+    Returns
+    -------
+    list of str
+        ``"A / N**alpha"``, ``"B / D**beta"`` and ``"E"``, for each absent term; empty
+        when the runs see all three.
+
+    Examples
+    --------
+    >>> from lib.laws import ChinchillaLaw, EPOCH_REPLICATION
+    >>> N, D = np.array([1e8, 1e9, 1e10, 1e8, 1e9]), np.array([1e10, 1e10, 1e11, 1e12, 1e12])
+    >>> absent_terms(EPOCH_REPLICATION, N, D, EPOCH_REPLICATION.loss(N, D))
+    []
+    >>> stopped = ChinchillaLaw(E=2.56, A=3.5e-21, B=735.0, alpha=1.24, beta=0.288)
+    >>> absent_terms(stopped, N, D, EPOCH_REPLICATION.loss(N, D))
+    ['A / N**alpha']
+    """
+    N, D, loss = _runs(N, D, loss)
+    with np.errstate(under="ignore"):
+        largest = {
+            "A / N**alpha": float(law.A * N.min() ** -law.alpha),
+            "B / D**beta": float(law.B * D.min() ** -law.beta),
+            "E": float(law.E),
+        }
+    return [term for term, value in largest.items() if value < _NEGLIGIBLE_TERM * float(loss.min())]
+
+
+def _determined(fit: ChinchillaFit, N: NDArray, D: NDArray, loss: NDArray) -> ChinchillaFit:
+    """`fit`, or a ValueError if the runs do not see one of its terms (`absent_terms`)."""
+    absent = absent_terms(fit.law, N, D, loss)
+    if absent:
+        constants = {name: float(getattr(fit.law, name)) for name in ("E", "A", "B", "alpha", "beta")}
+        raise ValueError(
+            f"the best fit is degenerate ({_described(constants)}): {' and '.join(absent)} stays below "
+            f"{_NEGLIGIBLE_TERM:g} of the smallest loss on these runs, so they do not determine a "
+            "Chinchilla law"
+        )
+    return fit
 
 
 def _result(
@@ -254,7 +291,7 @@ def _result(
 ) -> ChinchillaFit:
     params = problem.to_paper(best.t)
     return ChinchillaFit(
-        law=_law(params, problem),
+        law=_law(params),
         params=tuple(float(x) for x in params),
         objective=best.objective,
         converged=bool(best.success and best.gradient_norm <= _CONVERGED_GRADIENT),
@@ -317,8 +354,8 @@ def fit_chinchilla(N: ArrayLike, D: ArrayLike, loss: ArrayLike, *, delta: float 
     ------
     ValueError
         For bad input (the message names the argument), or if the best fit is
-        degenerate (a non-positive exponent, or a term whose largest value over the runs is
-        below 1e-6 of the smallest loss), so the runs determine no Chinchilla law.
+        degenerate (a non-positive exponent, or a term the runs do not see, see
+        `absent_terms`), so the runs determine no Chinchilla law.
 
     References
     ----------
@@ -337,7 +374,7 @@ def fit_chinchilla(N: ArrayLike, D: ArrayLike, loss: ArrayLike, *, delta: float 
     problem = HuberObjective(np.log(N), np.log(D), np.log(loss), _delta(delta))
     with one_blas_thread():
         optima, n_starts, iterations = _search(problem)
-    return _result(problem, optima[0], n_starts, iterations, N.size)
+    return _determined(_result(problem, optima[0], n_starts, iterations, N.size), N, D, loss)
 
 
 def paper_grid() -> NDArray[np.float64]:
@@ -382,6 +419,9 @@ def fit_chinchilla_grid(
     only one or two starts in a hundred stop within 1e-6 of the optimum: scipy's default
     tolerances stop early on this nearly non-smooth objective. `fit_chinchilla` is the
     fast way to the same optimum; this function is the reference it is checked against.
+    Like the paper's procedure it keeps whatever the best start reached, even in a basin
+    where a term vanishes over the runs (`absent_terms` tells); `fit_chinchilla` refuses
+    such a fit.
 
     Parameters
     ----------

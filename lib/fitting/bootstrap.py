@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from lib import _validate
-from lib.fitting.approach3 import ChinchillaFit, _polish, _result, _search
+from lib.fitting.approach3 import ChinchillaFit, _determined, _polish, _result, _search
 from lib.fitting.objective import _N_PARAMS, PARAMETER_NAMES, HuberObjective, _delta, _runs, one_blas_thread
 
 __all__ = ["Interval", "AllocationInterval", "BootstrapResult", "bootstrap_chinchilla"]
@@ -255,7 +255,7 @@ def bootstrap_chinchilla(
     problem = HuberObjective(log_N, log_D, log_L, delta)
     with one_blas_thread():
         optima, n_starts, iterations = _search(problem)
-    fit = _result(problem, optima[0], n_starts, iterations, N.size)
+    fit = _determined(_result(problem, optima[0], n_starts, iterations, N.size), N, D, loss)
     starts = np.array([problem.to_paper(o.t) for o in optima[:3]])
 
     indices = np.random.default_rng(seed).integers(0, N.size, size=(n_resamples, N.size))

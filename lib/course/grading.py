@@ -62,7 +62,7 @@ def require_answer(question: str, answer: object) -> None:
     --------
     >>> require_answer("Question 1", ...)
     Traceback (most recent call last):
-    lib.grading.AnswerError: Question 1: not answered yet — replace the `...` in the answer cell.
+    lib.course.grading.AnswerError: Question 1: not answered yet — replace the `...` in the answer cell.
     """
     if answer is Ellipsis or answer is None:
         raise _fail(question, f"{NOT_ANSWERED} — replace the `...` in the answer cell.")
@@ -124,7 +124,7 @@ def check_number(
     ✔ Question 1: correct
     >>> check_number("Question 1", 1.191, 10**-0.076, mistakes=[(10**0.076, "Check the sign.")])
     Traceback (most recent call last):
-    lib.grading.AnswerError: Question 1: not correct yet (got 1.191). Check the sign.
+    lib.course.grading.AnswerError: Question 1: not correct yet (got 1.191). Check the sign.
     """
     if expected == 0 and atol == 0:
         raise ValueError("expected is 0: give an absolute tolerance atol > 0")
@@ -198,7 +198,7 @@ def check_array(
     ✔ Question 1: correct
     >>> check_array("Question 1", [13, 2.5], [13.0, 2.2], hint="Recompute the second point.")
     Traceback (most recent call last):
-    lib.grading.AnswerError: Question 1: not correct yet: element 1 is 2.5, not right. Recompute ...
+    lib.course.grading.AnswerError: Question 1: not correct yet: element 1 is 2.5, not right. Recompute ...
     """
     values = _as_real_array(question, answer)
     target = np.asarray(expected, dtype=float)

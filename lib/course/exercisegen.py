@@ -21,8 +21,8 @@ or directive, an unknown citation key included, is an error. ``$…$`` maths is 
 
 Usage::
 
-    python -m lib.exercisegen            # rewrite exercises/ from solutions/
-    python -m lib.exercisegen --check    # exit 1 if exercises/ is stale
+    python -m lib.course.exercisegen            # rewrite exercises/ from solutions/
+    python -m lib.course.exercisegen --check    # exit 1 if exercises/ is stale
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ END = "# END SOLUTION"
 PLACEHOLDER = "...  # your code here"
 _WEBSITE_ONLY_TAGS = {"hide-input"}
 _WEBSITE_ONLY_METADATA = ("mystnb",)
-COURSE = Path(__file__).resolve().parents[1]
+COURSE = Path(__file__).resolve().parents[2]
 
 
 def _target_names(target: ast.expr, where: str) -> list[str]:
@@ -399,7 +399,9 @@ def render(solution_path: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Write (or with ``--check`` compare) every exercise; return the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m lib.exercisegen", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m lib.course.exercisegen", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="course folder (default: .)")
     parser.add_argument("--check", action="store_true", help="fail if exercises/ is stale")
     args = parser.parse_args(argv)
