@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 from lib.compute import training_flops
 from lib.course import grading
@@ -68,40 +68,6 @@ _FAR_FROM_MINIMUM = (
 )
 
 
-def _as_floats(answer: object) -> NDArray[np.float64] | None:
-    """The answer as a float array, or None when it is not numbers (the helper then says why)."""
-    if isinstance(answer, (str, bytes, dict, set)):
-        return None
-    try:
-        with np.errstate(over="ignore"):
-            return np.array(answer, dtype=float)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-def _check_values(
-    question: str,
-    answer: object,
-    expected: ArrayLike,
-    *,
-    mistakes: list[tuple[ArrayLike, str]],
-    hint: str,
-    rtol: float = 1e-3,
-) -> None:
-    """`grading.check_array` with a hint for overflow and for each known wrong array."""
-    grading.require_answer(question, answer)
-    values = _as_floats(answer)
-    target = np.asarray(expected, dtype=float)
-    if values is not None and not np.all(np.isfinite(values)):
-        grading.check_true(question, answer, False, _OVERFLOW_HINT)
-    if values is not None and values.shape == target.shape:
-        if not np.allclose(values, target, rtol=rtol, atol=0.0):
-            for wrong, wrong_hint in mistakes:
-                if np.allclose(values, np.asarray(wrong, dtype=float), rtol=rtol, atol=0.0):
-                    grading.check_true(question, answer, False, wrong_hint)
-    grading.check_array(question, answer, target, rtol=rtol, hint=hint)
-
-
 def _toy_losses(law: ChinchillaLaw = LECTURE_TOY) -> NDArray[np.float64]:
     N, D = (np.array(column, dtype=float) for column in zip(*POINTS, strict=True))
     return law.loss(N, D)
@@ -110,7 +76,7 @@ def _toy_losses(law: ChinchillaLaw = LECTURE_TOY) -> NDArray[np.float64]:
 def q1(losses: object) -> None:
     """The toy loss at the four points of `POINTS`, in order."""
     expected = _toy_losses()
-    _check_values(
+    grading.check_array(
         "Question 1",
         losses,
         expected,
@@ -123,6 +89,7 @@ def q1(losses: object) -> None:
             (expected[::-1], "The values are in reverse order: follow ex02.POINTS from first to last."),
         ],
         hint="Evaluate 2 + 1000/N**(1/3) + 1000/D**(1/4) at each (N, D) of ex02.POINTS, in order.",
+        nonfinite_hint=_OVERFLOW_HINT,
     )
 
 
@@ -179,36 +146,27 @@ def q3(N_best: object) -> None:
     """
     question = "Question 3"
     N_opt = LECTURE_TOY.optimal_allocation(BUDGET)[0]
-    grading.require_answer(question, N_best)
-    value = _as_floats(N_best)
-    if value is None or value.ndim != 0 or not np.isfinite(value):
-        grading.check_number(question, N_best, N_opt)  # says what is wrong with the answer
-        return
-    N = float(value)
+    N = grading.as_number(question, N_best)
     if N > 0 and _excess_loss(N) <= _MAX_EXCESS:
-        grading.check_true(question, N_best, True, "")
+        grading.passed(question)
         return
     # a scan with a mistake in it lands near the mistaken optimum, as near as its grid allows
     for wrong, hint in _scalar_mistakes():
         if wrong / _GRID_BAND < N < wrong * _GRID_BAND:
-            grading.check_true(question, N_best, False, hint)
+            grading.fail(question, hint)
     if np.isclose(N, float(POINTS[1][0]), rtol=2e-2, atol=0.0):
-        grading.check_true(
+        grading.fail(
             question,
-            N_best,
-            False,
             "1e12 is the N of the lecture's point, which spends this budget but is not quite "
             "its best split: scan N along the budget line.",
         )
     if N_opt / _GRID_BAND < N < N_opt * _GRID_BAND:
-        grading.check_true(
+        grading.fail(
             question,
-            N_best,
-            False,
             f"Close, but its loss is {_excess_loss(N):.1e} above the minimum of the budget line "
             f"(at most {_MAX_EXCESS:g} passes): use a finer grid, at least 20 points per decade of N.",
         )
-    grading.check_true(question, N_best, False, _FAR_FROM_MINIMUM)
+    grading.fail(question, _FAR_FROM_MINIMUM)
 
 
 def q4(choice: object) -> None:
@@ -236,7 +194,7 @@ def q5(losses: object) -> None:
     """Predicted loss of Gopher and of Chinchilla under the published Chinchilla law."""
     expected = _model_runs()
     slide = dataclasses.replace(CHINCHILLA, E=SLIDE_E)
-    _check_values(
+    grading.check_array(
         "Question 5",
         losses,
         expected,
@@ -255,6 +213,7 @@ def q5(losses: object) -> None:
             (_model_runs(LECTURE_TOY), "Those come from the toy law; use the fitted CHINCHILLA law."),
         ],
         hint="Evaluate 1.69 + 406.4/N**0.34 + 410.7/D**0.28 at Gopher's and Chinchilla's N and D.",
+        nonfinite_hint=_OVERFLOW_HINT,
     )
 
 
@@ -283,15 +242,11 @@ def q7(N_closed: object) -> None:
     """The compute-optimal N of the toy law from the first-order condition, in closed form."""
     question = "Question 7"
     N_opt = LECTURE_TOY.optimal_allocation(BUDGET)[0]
-    grading.require_answer(question, N_closed)
-    value = _as_floats(N_closed)
-    if value is not None and value.ndim == 0 and np.isfinite(value) and value > 0:
-        N = float(value)
+    N = grading.as_number(question, N_closed)
+    if N > 0:
         if not np.isclose(N, N_opt, rtol=1e-6, atol=0.0) and N_opt / _GRID_BAND < N < N_opt * _GRID_BAND:
-            grading.check_true(
+            grading.fail(
                 question,
-                N_closed,
-                False,
                 "Close, but not exact: a scan on a grid is not precise enough here. Solve "
                 "alpha A / N**alpha = beta B / D**beta with D = C / (6 N) for N and evaluate the formula.",
             )

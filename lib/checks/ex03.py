@@ -164,19 +164,15 @@ def _objective(law: ChinchillaLaw) -> float:
 
 
 def _as_law(question: str, answer: object) -> ChinchillaLaw:
-    grading.require_answer(question, answer)
-    shape_hint = (
-        "Store five numbers (E, A, B, alpha, beta), all positive, e.g. "
-        "(law.E, law.A, law.B, law.alpha, law.beta) for a fitted ChinchillaLaw `law`."
+    E, A, B, alpha, beta = grading.as_numbers(
+        question,
+        answer,
+        (5,),
+        positive=True,
+        hint="Store five numbers (E, A, B, alpha, beta), all positive, e.g. "
+        "(law.E, law.A, law.B, law.alpha, law.beta) for a fitted ChinchillaLaw `law`.",
     )
-    try:
-        values = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError, OverflowError):
-        values = None
-    if values is None or values.shape != (5,) or not np.all(np.isfinite(values) & (values > 0)):
-        grading.check_true(question, answer, False, shape_hint)
-    E, A, B, alpha, beta = (float(x) for x in values)
-    return ChinchillaLaw(E=E, A=A, B=B, alpha=alpha, beta=beta)
+    return ChinchillaLaw(E=float(E), A=float(A), B=float(B), alpha=float(alpha), beta=float(beta))
 
 
 def _polished_objective(law: ChinchillaLaw) -> float:
@@ -223,7 +219,7 @@ def q1(fitted: object) -> None:
     best = _objective(best_fit())
     ratio = _objective(law) / best
     if ratio <= 1 + _OBJECTIVE_RTOL:
-        grading.check_true(question, fitted, True, "")
+        grading.passed(question)
         return
     known = [
         (
@@ -236,12 +232,12 @@ def q1(fitted: object) -> None:
     ]
     for other, hint in known:
         if _same_exponents(law, other):
-            grading.check_true(question, fitted, False, hint)
+            grading.fail(question, hint)
     for values, hint in _reordered(dataclasses.astuple(law)[:5]):
         if min(values) > 0 and np.all(np.isfinite(values)):
             reordered = ChinchillaLaw(*values)
             if _objective(reordered) <= best * (1 + _OBJECTIVE_RTOL):
-                grading.check_true(question, fitted, False, f"Your numbers fit in another order: {hint}")
+                grading.fail(question, f"Your numbers fit in another order: {hint}")
     if _polished_objective(law) <= best * (1 + _OBJECTIVE_RTOL):
         hint = (
             f"Your objective is {ratio:.3f} times the best one, and L-BFGS continued from your "
@@ -256,7 +252,7 @@ def q1(fitted: object) -> None:
             "several local minima and L-BFGS stops in the nearest; run it from several starting "
             "points (the paper used a grid of 4,500) and keep the best."
         )
-    grading.check_true(question, fitted, False, hint)
+    grading.fail(question, hint)
 
 
 def q2(single_ratio: object) -> None:
@@ -290,24 +286,6 @@ def q2(single_ratio: object) -> None:
     )
 
 
-def _check_pair(
-    question: str, answer: object, expected: ArrayLike, mistakes: list[tuple[ArrayLike, str]], hint: str
-) -> None:
-    """`grading.check_array` for two numbers, with a hint for each known wrong pair."""
-    grading.require_answer(question, answer)
-    try:
-        values = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError, OverflowError):
-        values = None
-    target = np.asarray(expected, dtype=float)
-    if values is not None and values.shape == target.shape and np.all(np.isfinite(values)):
-        if not np.allclose(values, target, rtol=_RTOL, atol=0.0):
-            for wrong, wrong_hint in mistakes:
-                if np.allclose(values, np.asarray(wrong, dtype=float), rtol=_RTOL, atol=0.0):
-                    grading.check_true(question, answer, False, wrong_hint)
-    grading.check_array(question, answer, target, rtol=_RTOL, hint=hint)
-
-
 def _swapped_exponents(law: ChinchillaLaw, C: float) -> tuple[float, float]:
     """N_opt with the exponents a and b swapped: ``N = G (C/6)**b``, ``D = C / (6 N)``."""
     N_opt = law.optimal_allocation(C)[0] * (C / 6.0) ** (law.exponents[1] - law.exponents[0])
@@ -318,10 +296,11 @@ def q3(N_D: object) -> None:
     """Compute-optimal (N, D) at `BUDGET` under the published law `CHINCHILLA`."""
     expected = CHINCHILLA.optimal_allocation(BUDGET)
     two_nd = CHINCHILLA.optimal_allocation(3 * BUDGET)  # C = 2ND is C' = 6ND with C' = 3C
-    _check_pair(
+    grading.check_array(
         "Question 3",
         N_D,
         expected,
+        rtol=_RTOL,
         mistakes=[
             (expected[::-1], "The pair is in the wrong order: N (parameters) first, then D (tokens)."),
             ((two_nd[0], BUDGET / (6 * two_nd[0])), _TWO_ND_HINT),
@@ -363,10 +342,11 @@ def q4(factors: object) -> None:
     """How much smaller a model and how many more tokens Gopher's budget should have bought."""
     expected = _gopher_factors(CHINCHILLA_UNROUNDED, GOPHER_BUDGET)
     chinchilla, gopher = model("Chinchilla"), model("Gopher")
-    _check_pair(
+    grading.check_array(
         "Question 4",
         factors,
         expected,
+        rtol=_RTOL,
         mistakes=[
             (
                 _gopher_factors(CHINCHILLA, GOPHER_BUDGET),
@@ -412,10 +392,8 @@ def q5(ratio: object) -> None:
         value = float("nan")  # check_number says what it expected
     close = np.isclose(value, expected, rtol=_RTOL, atol=0.0)
     if not close and np.isclose(value, expected, rtol=_ROUNDED_RTOL, atol=0.0):
-        grading.check_true(
+        grading.fail(
             question,
-            ratio,
-            False,
             f"Close, but rounded (got {value:.4g}): the optimum has about {1 / expected:.2f} tokens "
             "per parameter, not a round 18, and the check allows 0.1 %. Keep the full-precision "
             "values from the law instead of typing in rounded ones.",

@@ -111,48 +111,34 @@ def q1(flops: object) -> None:
 def q2(allocation: object) -> None:
     """``[N_opt, D_opt]`` of the Chinchilla law for the budget of Question 1."""
     question = "Question 2"
-    grading.require_answer(question, allocation)
     expected = np.array(_optimum())
     flops = budget_flops()
-    values = np.asarray(allocation, dtype=object)
-    if values.shape == (2,) and all(isinstance(v, (int, float, np.floating, np.integer)) for v in values):
-        N, D = (float(v) for v in values)
-        mistakes = [
-            (expected[::-1], "N and D are swapped: N (parameters) comes first, then D (tokens)."),
-            (
-                np.array(_optimum(3 * flops)),
-                "That split spends 3 × C: it solves 2 N D = C. Training costs 6 FLOPs per parameter "
-                "and token (2 forward, 4 backward), C = 6 N D.",
-            ),
-            (
-                np.array(_optimum(budget_flops(peak=_sparse_peak()))),
-                "That is the optimum for twice the budget: Question 1's sparse-peak mistake carried over.",
-            ),
-            (
-                np.array([np.sqrt(flops / 120), 20 * np.sqrt(flops / 120)]),
-                "That is the '20 tokens per parameter' rule of thumb; use the law's own optimum, "
-                "CHINCHILLA.optimal_allocation(C).",
-            ),
-        ]
-        if not np.allclose([N, D], expected, rtol=1e-3, atol=0):
-            for wrong, hint in mistakes:
-                if np.allclose([N, D], wrong, rtol=1e-2, atol=0):
-                    grading.check_true(question, allocation, False, hint)
-            if N > 0 and D > 0:
-                ratio = float(training_flops(N, D)) / flops
-                if not np.isclose(ratio, 1.0, rtol=1e-2):
-                    grading.check_true(
-                        question,
-                        allocation,
-                        False,
-                        f"6 N D is {ratio:.3g} times the budget: the optimum spends exactly C = 6 N D.",
-                    )
+    N, D = grading.as_numbers(question, allocation, (2,))
+    mistakes = [
+        (expected[::-1], "N and D are swapped: N (parameters) comes first, then D (tokens)."),
+        (
+            np.array(_optimum(3 * flops)),
+            "That split spends 3 × C: it solves 2 N D = C. Training costs 6 FLOPs per parameter "
+            "and token (2 forward, 4 backward), C = 6 N D.",
+        ),
+        (
+            np.array(_optimum(budget_flops(peak=_sparse_peak()))),
+            "That is the optimum for twice the budget: Question 1's sparse-peak mistake carried over.",
+        ),
+        (
+            np.array([np.sqrt(flops / 120), 20 * np.sqrt(flops / 120)]),
+            "That is the '20 tokens per parameter' rule of thumb; use the law's own optimum, "
+            "CHINCHILLA.optimal_allocation(C).",
+        ),
+    ]
+    ratio = float(training_flops(N, D)) / flops if N > 0 and D > 0 else 1.0
+    hint = (
+        "Use CHINCHILLA.optimal_allocation(flops), with the FLOPs of Question 1."
+        if np.isclose(ratio, 1.0, rtol=1e-2)
+        else f"6 N D is {ratio:.3g} times the budget: the optimum spends exactly C = 6 N D."
+    )
     grading.check_array(
-        question,
-        allocation,
-        expected,
-        rtol=1e-3,
-        hint="Use CHINCHILLA.optimal_allocation(flops), with the FLOPs of Question 1.",
+        question, allocation, expected, rtol=1e-3, mistakes=mistakes, mistake_rtol=1e-2, hint=hint
     )
 
 

@@ -11,8 +11,6 @@ expected value, and every plausible mistake, is computed here from `lib`.
 
 from __future__ import annotations
 
-import numpy as np
-
 from lib.course import grading
 from lib.inference import (
     inference_aware_allocation,
@@ -84,20 +82,6 @@ def _aware(demand: float = SERVED) -> tuple[float, float]:
     return float(N), float(D)
 
 
-def _pair(question: str, answer: object) -> tuple[float, float] | None:
-    """The answer as two positive finite floats, or None (then `check_array` says what is wrong)."""
-    grading.require_answer(question, answer)
-    if isinstance(answer, (str, bytes, dict, set)):
-        return None
-    try:
-        values = np.asarray(answer, dtype=float).ravel()
-    except (TypeError, ValueError, OverflowError):
-        return None
-    if values.shape != (2,) or not np.all(np.isfinite(values) & (values > 0)):
-        return None
-    return float(values[0]), float(values[1])
-
-
 def q1(lifetime: object) -> None:
     """Lifetime FLOPs of Chinchilla's choice for `BUDGET`, serving `SERVED` tokens."""
     N, D = _chinchilla_choice()
@@ -130,19 +114,15 @@ def q2(N_D: object) -> None:
     a slightly worse loss; a scan on a grid of about 100 points per decade of N passes.
     """
     question = "Question 2"
-    pair = _pair(question, N_D)
+    N, D = grading.as_numbers(question, N_D, (2,), positive=True)
     N_opt, D_opt = _aware()
-    if pair is None:
-        grading.check_array(question, N_D, [N_opt, D_opt])  # says what is wrong with the answer
-        return
-    N, D = pair
     target = target_loss()
     best = lifetime_flops(N_opt, D_opt, SERVED)
     on_curve = CHINCHILLA.model_term(N) < target - CHINCHILLA.E
     D_star = iso_loss_tokens(CHINCHILLA, N, target) if on_curve else None
     reaches = D_star is not None and abs(D / D_star - 1) <= _TOKENS_RTOL
     if reaches and lifetime_flops(N, D_star, SERVED) <= best * (1 + _LIFETIME_RTOL):
-        grading.check_true(question, N_D, True, "")
+        grading.passed(question)
         return
     N_c, _ = _chinchilla_choice()
     known = [
@@ -158,28 +138,22 @@ def q2(N_D: object) -> None:
     ]
     for wrong, hint in known:
         if abs(N / wrong - 1) <= _NEAR:
-            grading.check_true(question, N_D, False, hint)
+            grading.fail(question, hint)
     if D_star is None:
-        grading.check_true(
+        grading.fail(
             question,
-            N_D,
-            False,
             f"No number of tokens brings a model of {N:.3g} parameters to the target {target:.4f}: its "
             "model term A / N**alpha alone is above target - E. Take a larger N.",
         )
     if not reaches:
-        grading.check_true(
+        grading.fail(
             question,
-            N_D,
-            False,
             f"This model's loss is {CHINCHILLA.loss(N, D):.5f}, not the target {target:.5f}: D_train is "
             f"{D / D_star - 1:+.2%} off the {D_star:.4g} tokens that reach it with this N. For each N take "
             "the D_train at which CHINCHILLA.loss(N, D_train) equals ex05.target_loss().",
         )
-    grading.check_true(
+    grading.fail(
         question,
-        N_D,
-        False,
         "It reaches the target loss, but another model on the same iso-loss curve costs fewer lifetime "
         "FLOPs: minimise 6 N D_train + 2 N D_inference over N (a finer grid, or inference_aware_allocation).",
     )

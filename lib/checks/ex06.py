@@ -13,8 +13,6 @@ from __future__ import annotations
 import functools
 import math
 
-import numpy as np
-
 from lib import lab
 from lib.course import grading
 from lib.fitting import fit_chinchilla
@@ -64,21 +62,6 @@ def _outcome(width: int, tokens: int) -> float:
     return lab.train(width, tokens).loss
 
 
-def _numbers(question: str, answer: object, count: int, what: str) -> tuple[float, ...]:
-    """`answer` as `count` finite positive floats, or a failed check saying what is expected."""
-    grading.require_answer(question, answer)
-    try:
-        values = np.array(answer, dtype=float).ravel()
-    except (TypeError, ValueError):
-        values = np.array([])
-    ok = values.size == count and bool(np.all(np.isfinite(values)) and np.all(values > 0))
-    if not ok:
-        grading.check_true(
-            question, answer, False, f"Expected {what}: {count} positive numbers, got {answer!r}."
-        )
-    return tuple(float(v) for v in values)
-
-
 def q1(E_fit: object) -> None:
     """The irreducible loss E of approach 3 fitted to `runs()`."""
     law = _law()
@@ -107,7 +90,13 @@ def q1(E_fit: object) -> None:
 def q2(plan: object) -> None:
     """A compute-optimal ``(N, D)`` for `BUDGET` under the fitted law."""
     question = "Question 2"
-    N, D = _numbers(question, plan, 2, "a pair (N, D) of parameters and tokens")
+    N, D = grading.as_numbers(
+        question,
+        plan,
+        (2,),
+        positive=True,
+        hint=f"Expected a pair (N, D) of parameters and tokens: 2 positive numbers, got {plan!r}.",
+    )
     law = _law()
     N_opt, D_opt = (float(x) for x in law.optimal_allocation(BUDGET))
     cost = 6 * N * D
@@ -116,7 +105,7 @@ def q2(plan: object) -> None:
             hint = "N x D equals the budget: the 6 of C = 6 N D is missing, D = C / (6 N)."
         else:
             hint = f"6 N D = {cost:.3g} FLOPs, but the budget is {BUDGET:.0e}: take D = C / (6 N)."
-        grading.check_true(question, plan, False, hint)
+        grading.fail(question, hint)
     if not 1 / _OPTIMUM_BAND <= N / N_opt <= _OPTIMUM_BAND:
         rule_of_thumb = math.sqrt(BUDGET / (6 * 20))
         if abs(math.log(N / D_opt)) < math.log(_OPTIMUM_BAND):
@@ -130,28 +119,32 @@ def q2(plan: object) -> None:
             hint = f"That is the optimum for {FIT_UP_TO:.0e} FLOPs; plan for ex06.BUDGET = {BUDGET:.0e}."
         else:
             hint = f"Your law puts the best N for {BUDGET:.0e} FLOPs elsewhere: see law.optimal_allocation."
-        grading.check_true(question, plan, False, hint)
-    grading.check_true(question, plan, True, "")
+        grading.fail(question, hint)
+    grading.passed(question)
 
 
 def q3(prediction: object) -> None:
     """``(N, D, loss)``: a run within `BUDGET` and its predicted loss; the check trains it and compares."""
     question = "Question 3"
-    N, D, predicted = _numbers(question, prediction, 3, "a triple (N, D, predicted loss)")
+    N, D, predicted = grading.as_numbers(
+        question,
+        prediction,
+        (3,),
+        positive=True,
+        hint=f"Expected a triple (N, D, predicted loss): 3 positive numbers, got {prediction!r}.",
+    )
     if N > _LARGEST_N:
         if D <= _LARGEST_N:
             hint = "N and D look swapped: the triple is (parameters, tokens, predicted loss)."
         else:
             hint = f"N = {N:.3g} is far beyond the lab's models (up to {_LARGEST_N:,})."
-        grading.check_true(question, prediction, False, hint)
+        grading.fail(question, hint)
     width = lab.width_for_params(N)
     tokens = max(1, round(D))
     cost = 6 * lab.n_params(width) * tokens
     if cost > BUDGET * (1 + _BUDGET_SLACK):
-        grading.check_true(
+        grading.fail(
             question,
-            prediction,
-            False,
             f"The run costs 6 N D = {cost:.3g} FLOPs (N = {lab.n_params(width):,}, the model of width "
             f"{width}), over the budget of {BUDGET:.0e}: take D = C / (6 N).",
         )
@@ -182,5 +175,5 @@ def q3(prediction: object) -> None:
                 "your fitted law at the N of the model trained, lab.n_params(lab.width_for_params(N)), "
                 "and your D: law.loss(N, D)."
             )
-        grading.check_true(question, prediction, False, hint)
-    grading.check_true(question, prediction, True, "")
+        grading.fail(question, hint)
+    grading.passed(question)

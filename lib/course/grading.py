@@ -17,9 +17,10 @@ import decimal
 import math
 import numbers
 from collections.abc import Iterable, Sequence
+from typing import NoReturn
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
     "check_number",
@@ -28,6 +29,10 @@ __all__ = [
     "check_choice",
     "check_true",
     "require_answer",
+    "as_number",
+    "as_numbers",
+    "fail",
+    "passed",
     "NOT_ANSWERED",
     "AnswerError",
 ]
@@ -53,6 +58,29 @@ def _fail(question: str, message: str) -> AnswerError:
 
 def _correct(question: str) -> None:
     print(f"✔ {question}: correct")
+
+
+def fail(question: str, hint: str) -> NoReturn:
+    """Fail `question` with `hint`: for wrong answers a check recognises by its own reasoning.
+
+    Examples
+    --------
+    >>> fail("Question 4", "The pair is swapped.")
+    Traceback (most recent call last):
+    lib.course.grading.AnswerError: Question 4: not correct yet. The pair is swapped.
+    """
+    raise _fail(question, f"not correct yet. {hint}")
+
+
+def passed(question: str) -> None:
+    """Say that `question` is answered correctly: for checks that judge an answer themselves.
+
+    Examples
+    --------
+    >>> passed("Question 4")
+    ✔ Question 4: correct
+    """
+    _correct(question)
 
 
 def require_answer(question: str, answer: object) -> None:
@@ -84,6 +112,75 @@ def _as_real(question: str, answer: object) -> float:
             "usually means the formula was evaluated in a way floating point cannot hold.",
         )
     return value
+
+
+def as_number(question: str, answer: object) -> float:
+    """`answer` as one finite float, or a failed check that says what is wrong with it.
+
+    NumPy scalars, one-item arrays, ``Decimal`` and ``Fraction`` are welcome; a bool, a
+    string, a list or a non-finite value is not.
+
+    Examples
+    --------
+    >>> as_number("Question 3", np.array([2.5]))
+    2.5
+    >>> as_number("Question 3", "2.5")
+    Traceback (most recent call last):
+    lib.course.grading.AnswerError: Question 3: expected a single number, got str '2.5'.
+    """
+    return _as_real(question, answer)
+
+
+def as_numbers(
+    question: str,
+    answer: object,
+    shape: tuple[int, ...] | None = None,
+    *,
+    positive: bool = False,
+    hint: str = "",
+    nonfinite_hint: str = "",
+) -> NDArray[np.float64]:
+    """`answer` as a float array, or a failed check that says what is wrong with it.
+
+    Parameters
+    ----------
+    question : str
+        Label used in every message.
+    answer : object
+        A list, tuple or array of real numbers (``Fraction`` and ``Decimal`` are fine).
+    shape : tuple of int, optional
+        The shape the answer must have, e.g. ``(2,)`` for a pair.
+    positive : bool
+        Whether every number must be positive.
+    hint : str
+        Replaces the message for an answer that is not numbers, has the wrong shape or is
+        not positive (e.g. "Store five numbers (E, A, B, alpha, beta)").
+    nonfinite_hint : str
+        Added to the message for inf or nan, e.g. why the exercise's numbers overflow.
+
+    Examples
+    --------
+    >>> as_numbers("Question 2", [7e10, 1.4e12], (2,), positive=True).tolist()
+    [70000000000.0, 1400000000000.0]
+    >>> as_numbers("Question 2", [7e10], (2,))
+    Traceback (most recent call last):
+    lib.course.grading.AnswerError: Question 2: expected 2 values in shape (2,), got shape (1,).
+    """
+    require_answer(question, answer)
+    try:
+        values = _as_real_array(question, answer, nonfinite_hint)
+    except AnswerError:
+        if not hint:
+            raise
+        raise _fail(question, hint) from None
+    if shape is not None and values.shape != tuple(shape):
+        size = math.prod(shape)
+        raise _fail(
+            question, hint or f"expected {size} values in shape {tuple(shape)}, got shape {values.shape}."
+        )
+    if positive and not np.all(values > 0):
+        raise _fail(question, hint or f"expected positive numbers, got {answer!r}.")
+    return values
 
 
 def _close(a: float, b: float, rtol: float, atol: float) -> bool:
@@ -143,7 +240,7 @@ def _is_real(item: object) -> bool:
     return isinstance(item, (numbers.Real, decimal.Decimal)) and not isinstance(item, (bool, np.bool_))
 
 
-def _as_real_array(question: str, answer: object) -> np.ndarray:
+def _as_real_array(question: str, answer: object, nonfinite_hint: str = "") -> NDArray[np.float64]:
     require_answer(question, answer)
     if isinstance(answer, (str, bytes, dict, set)):
         raise _fail(question, f"expected a list or array of numbers, got {type(answer).__name__}.")
@@ -162,7 +259,8 @@ def _as_real_array(question: str, answer: object) -> np.ndarray:
     if not np.all(np.isfinite(values)):
         raise _fail(
             question,
-            "expected finite numbers, got inf or nan: a value overflowed floating point, "
+            nonfinite_hint
+            or "expected finite numbers, got inf or nan: a value overflowed floating point, "
             "e.g. a power of a huge number; rewrite the formula or use exact arithmetic.",
         )
     return values
@@ -175,7 +273,10 @@ def check_array(
     *,
     rtol: float = 1e-3,
     atol: float = 0.0,
+    mistakes: Iterable[tuple[ArrayLike, str]] = (),
+    mistake_rtol: float | None = None,
     hint: str = "",
+    nonfinite_hint: str = "",
 ) -> None:
     """Check a list or array of numbers element by element against `expected`.
 
@@ -189,8 +290,14 @@ def check_array(
         The right values, computed from `lib`; the answer must have the same shape.
     rtol, atol : float
         Relative and absolute tolerance per element.
+    mistakes : iterable of (array_like, str)
+        Plausible wrong arrays (same shape) and the hint each one gets.
+    mistake_rtol : float, optional
+        Relative tolerance for recognising a mistake; default `rtol`.
     hint : str
         Hint shown when a value is wrong; the message also names the first wrong element.
+    nonfinite_hint : str
+        Message for an answer holding inf or nan, e.g. why the exercise's numbers overflow.
 
     Examples
     --------
@@ -199,17 +306,20 @@ def check_array(
     >>> check_array("Question 1", [13, 2.5], [13.0, 2.2], hint="Recompute the second point.")
     Traceback (most recent call last):
     lib.course.grading.AnswerError: Question 1: not correct yet: element 1 is 2.5, not right. Recompute ...
+    >>> check_array("Question 1", [2.2, 13], [13.0, 2.2], mistakes=[([2.2, 13.0], "Reverse the order.")])
+    Traceback (most recent call last):
+    lib.course.grading.AnswerError: Question 1: not correct yet. Reverse the order.
     """
-    values = _as_real_array(question, answer)
     target = np.asarray(expected, dtype=float)
-    if values.shape != target.shape:
-        raise _fail(
-            question, f"expected {target.size} values in shape {target.shape}, got shape {values.shape}."
-        )
+    values = as_numbers(question, answer, target.shape, nonfinite_hint=nonfinite_hint)
     wrong = ~(np.abs(values - target) <= atol + rtol * np.abs(target))
     if not wrong.any():
         _correct(question)
         return
+    near = rtol if mistake_rtol is None else mistake_rtol
+    for mistake, mistake_hint in mistakes:
+        if np.allclose(values, np.asarray(mistake, dtype=float), rtol=near, atol=atol):
+            fail(question, mistake_hint)
     index = int(np.flatnonzero(wrong)[0])
     position = np.unravel_index(index, target.shape) if target.ndim > 1 else index
     got = values.flat[index]
