@@ -39,6 +39,8 @@ __all__ = [
     "EPOCH_REPLICATION",
     "KAPLAN",
     "LECTURE_TOY",
+    "LECTURE_TOY_POINTS",
+    "LECTURE_SLIDE_E",
     "batch_tradeoff",
 ]
 
@@ -200,6 +202,13 @@ LECTURE_TOY = ChinchillaLaw(E=2.0, A=1000.0, B=1000.0, alpha=1 / 3, beta=1 / 4)
 """A made-up law with round numbers, ``2 + 1000/N**(1/3) + 1000/D**(1/4)``, from a
 university lecture's exercise (chapter 3): it has the Chinchilla form, not fitted constants."""
 
+LECTURE_TOY_POINTS = ((10**9, 10**8), (10**12, 10**16), (10**3, 10**100), (10**100, 10**4))
+"""The lecture exercise's four (N parameters, D tokens) for `LECTURE_TOY`, as exact Python ints."""
+
+LECTURE_SLIDE_E = 1.61
+"""The irreducible loss a lecture slide prints for the Chinchilla law; App. D.2 of Hoffmann
+et al. (2022) says 1.69 (`CHINCHILLA`)."""
+
 
 @dataclass(frozen=True)
 class KaplanLaw:
@@ -220,6 +229,11 @@ class KaplanLaw:
     alpha_N_S, N_c_S, alpha_S, S_c : float
         Table 3 ("Fits to L(N, S)"), the learning-curve law of eq. 1.6: 0.077,
         6.5e13 parameters, 0.76 and 2.1e3 steps.
+    overfit_coefficient, overfit_exponent : float
+        Eq. 4.4, the data that keeps overfitting small: ``D ≳ 5e3 N**0.74`` tokens.
+    B_star, alpha_B : float
+        Eq. 1.4, the critical batch size ``B_crit = B_star / L**(1 / alpha_B)``: 2e8
+        tokens and 0.21.
 
     Examples
     --------
@@ -238,6 +252,10 @@ class KaplanLaw:
     N_c_S: float = 6.5e13
     alpha_S: float = 0.76
     S_c: float = 2.1e3
+    overfit_coefficient: float = 5e3
+    overfit_exponent: float = 0.74
+    B_star: float = 2e8
+    alpha_B: float = 0.21
 
     ALLOCATION_EXPONENTS: ClassVar[Mapping[str, float]] = MappingProxyType({"N": 0.73, "B": 0.24, "S": 0.03})
     """Compute-efficient training: N ∝ C**0.73, batch B ∝ C**0.24, steps S ∝ C**0.03 (eqs. 6.1-6.2)."""
@@ -248,7 +266,9 @@ class KaplanLaw:
     def __post_init__(self) -> None:
         for name in ("alpha_N", "N_c", "alpha_D", "D_c", "alpha_C", "C_c"):
             _validate.scalar(getattr(self, name), name, _validate.positive)
-        for name in ("alpha_N_S", "N_c_S", "alpha_S", "S_c"):
+        for name in ("alpha_N_S", "N_c_S", "alpha_S", "S_c", "overfit_coefficient", "overfit_exponent"):
+            _validate.scalar(getattr(self, name), name, _validate.positive)
+        for name in ("B_star", "alpha_B"):
             _validate.scalar(getattr(self, name), name, _validate.positive)
 
     def loss(self, N: ArrayLike, D: ArrayLike) -> FloatOrArray:
@@ -281,7 +301,7 @@ class KaplanLaw:
         return _validate.as_output((self.C_c * PF_DAY / C) ** self.alpha_C)
 
     def tokens_to_avoid_overfitting(self, N: ArrayLike) -> FloatOrArray:
-        """Eq. 4.4: the data, ``5e3 * N**0.74`` tokens, above which overfitting stays small.
+        """Eq. 4.4: ``overfit_coefficient * N**overfit_exponent`` tokens keep overfitting small.
 
         Examples
         --------
@@ -289,10 +309,10 @@ class KaplanLaw:
         22.9
         """
         N = _validate.positive(N, "N")
-        return _validate.as_output(5e3 * N**0.74)
+        return _validate.as_output(self.overfit_coefficient * N**self.overfit_exponent)
 
     def critical_batch_size(self, L: ArrayLike) -> FloatOrArray:
-        """Eq. 1.4: ``B_crit = 2e8 tokens / L**(1 / 0.21)``, L in nats/token.
+        """Eq. 1.4: ``B_crit = B_star / L**(1 / alpha_B)`` tokens, L in nats/token.
 
         Examples
         --------
@@ -300,7 +320,7 @@ class KaplanLaw:
         7.4
         """
         L = _validate.positive(L, "L")
-        return _validate.as_output(2e8 / L ** (1.0 / 0.21))
+        return _validate.as_output(self.B_star / L ** (1.0 / self.alpha_B))
 
     def allocation_ratio(self, compute_factor: ArrayLike) -> tuple[FloatOrArray, FloatOrArray]:
         """How N and D = B S grow when compute grows by `compute_factor` (eqs. 6.1-6.2).

@@ -30,6 +30,7 @@ from lib.compute import training_flops
 __all__ = [
     "Model",
     "MMLUResult",
+    "GOPHER_BUDGET",
     "MODELS_CSV",
     "LLAMA3_CSV",
     "MMLU_CSV",
@@ -39,6 +40,11 @@ __all__ = [
     "mmlu_results",
     "mmlu",
 ]
+
+GOPHER_BUDGET = 5.76e23
+"""Gopher's training compute in FLOPs as Hoffmann et al. (2022) count it (Fig. 2 caption and
+App. F, where their more accurate count gives 6.3e23); 6 N D of Table 1's 280B parameters on
+300B tokens is 5.04e23. The budget the paper reallocates to Chinchilla."""
 
 MODELS_CSV = "data/models.csv"
 """Path of Table 1 inside the ``lib`` package."""

@@ -16,6 +16,7 @@ from PIL import Image
 from lib import widgets
 from lib.compute import training_flops
 from lib.laws import CHINCHILLA, EPOCH_REPLICATION, KAPLAN, LECTURE_TOY
+from lib.models import GOPHER_BUDGET
 from lib.view import plotting
 
 matplotlib.use("Agg")
@@ -56,7 +57,7 @@ def test_lnd_figure_labels_its_axes_with_units():
     assert "nats/token" in ax_profile.get_ylabel()
 
 
-@pytest.mark.parametrize("budget", [1e18, 3.3e20, widgets.GOPHER_BUDGET, 1e26])
+@pytest.mark.parametrize("budget", [1e18, 3.3e20, GOPHER_BUDGET, 1e26])
 def test_update_moves_the_markers_to_the_optimum_and_to_kaplans_choice(budget):
     fig = widgets.lnd_figure(budget=1e21)
     widgets.update_lnd_figure(fig, budget)
@@ -115,7 +116,7 @@ def test_the_fast_explorer_figure_renders_the_same_pixels_as_the_static_figure()
     # the explorer shows its static parts as one pre-rendered image; a misplaced or
     # flipped image, or a stale static artist, would change many pixels
     plotting.use_house_style()
-    fast = widgets.lnd._lnd_explorer_figure(CHINCHILLA, widgets.GOPHER_BUDGET)
+    fast = widgets.lnd._lnd_explorer_figure(CHINCHILLA, GOPHER_BUDGET)
     widgets.update_lnd_figure(fast, 3e19)
     static = widgets.lnd_figure(budget=3e19)
     assert share_of_pixels_that_differ(fast, static) < 1e-3
@@ -126,7 +127,7 @@ def test_the_explorer_slider_spans_the_budgets_on_a_log_scale_and_redraws(monkey
     slider = explorer.children[0]
     assert isinstance(slider, ipw.FloatLogSlider)
     assert (slider.base, 10.0**slider.min, 10.0**slider.max) == (10, *widgets.LND_BUDGET_RANGE)
-    assert slider.value == pytest.approx(widgets.GOPHER_BUDGET)
+    assert slider.value == pytest.approx(GOPHER_BUDGET)
     budgets = []
     monkeypatch.setattr(widgets.lnd, "update_lnd_figure", lambda fig, budget, law: budgets.append(budget))
     slider.value = 1e20
@@ -169,7 +170,7 @@ def test_the_fast_explorer_figure_is_right_at_another_dpi_or_with_a_tight_boundi
     # the cached background only fits a draw at the figure's own size and dpi; any other
     # draw must draw the static parts as usual, with the moving artists where they belong
     plotting.use_house_style()
-    fast = widgets.lnd._lnd_explorer_figure(CHINCHILLA, widgets.GOPHER_BUDGET)
+    fast = widgets.lnd._lnd_explorer_figure(CHINCHILLA, GOPHER_BUDGET)
     widgets.update_lnd_figure(fast, 3e19)
     reference = widgets.lnd_figure(budget=3e19)  # the same frozen layout, without the cache
     widgets.core.freeze_layout(reference)
@@ -191,7 +192,7 @@ def test_the_explorers_show_their_own_png_whatever_the_inline_backend(monkeypatc
     monkeypatch.setattr(widgets.core, "display", shown.append)
     plotting.use_house_style()
     widgets.lnd_explorer()
-    fast = widgets.lnd._lnd_explorer_figure(CHINCHILLA, widgets.GOPHER_BUDGET)
+    fast = widgets.lnd._lnd_explorer_figure(CHINCHILLA, GOPHER_BUDGET)
     assert len(shown) == 1
     png = base64.b64decode(_SHOWN_IMAGE.fullmatch(shown[0].data).group(1))
     assert np.array_equal(np.asarray(Image.open(io.BytesIO(png)).convert("RGB")), png_pixels(fast))

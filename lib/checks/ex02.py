@@ -16,6 +16,8 @@ from numpy.typing import NDArray
 from lib.compute import training_flops
 from lib.course import grading
 from lib.laws import CHINCHILLA, EPOCH_REPLICATION, LECTURE_TOY, ChinchillaLaw
+from lib.laws import LECTURE_SLIDE_E as SLIDE_E
+from lib.laws import LECTURE_TOY_POINTS as POINTS
 from lib.models import model
 
 __all__ = [
@@ -34,9 +36,6 @@ __all__ = [
     "q7",
 ]
 
-POINTS = ((10**9, 10**8), (10**12, 10**16), (10**3, 10**100), (10**100, 10**4))
-"""The lecture's four (N parameters, D tokens), as exact Python ints."""
-
 OPTIONS_Q2 = ("a", "b", "c", "d")
 """Question 2's options, one per point of `POINTS`, in order."""
 
@@ -48,9 +47,6 @@ GOPHER = (model("Gopher").parameters, model("Gopher").tokens)
 
 CHINCHILLA_RUN = (model("Chinchilla").parameters, model("Chinchilla").tokens)
 """Chinchilla's (parameters, tokens), 70e9 and 1.4e12 (Hoffmann et al. 2022, Table 1; `lib.models`)."""
-
-SLIDE_E = 1.61
-"""The irreducible loss a widely shown lecture slide prints; the paper's App. D.2 says 1.69."""
 
 _SWAPPED_EXPONENTS = dataclasses.replace(LECTURE_TOY, alpha=LECTURE_TOY.beta, beta=LECTURE_TOY.alpha)
 

@@ -28,7 +28,7 @@ from lib.datasets import chinchilla_fig4
 from lib.fitting import chinchilla_objective, fit_chinchilla, fit_chinchilla_grid
 from lib.fitting.objective import HuberObjective
 from lib.laws import CHINCHILLA, CHINCHILLA_UNROUNDED, EPOCH_REPLICATION, KAPLAN, ChinchillaLaw
-from lib.models import model
+from lib.models import GOPHER_BUDGET, model
 
 __all__ = [
     "SUBSET_MAX_FLOPS",
@@ -62,9 +62,6 @@ POOR_START = (5.0, 5.0, 0.0, 0.5, 0.5)
 
 BUDGET = 1e24
 """Question 3's training budget in FLOPs."""
-
-GOPHER_BUDGET = 5.76e23
-"""Gopher's training compute in FLOPs as Hoffmann et al. (2022) count it (Fig. 2, App. F)."""
 
 PROPOSAL = (500e9, 500e9)
 """The training run judged in Questions 5-7: (parameters, tokens)."""

@@ -25,7 +25,7 @@ from lib.widgets.inference_aware import (
     inference_figure,
     update_inference_figure,
 )
-from lib.widgets.lnd import GOPHER_BUDGET, LND_BUDGET_RANGE, lnd_explorer, lnd_figure, update_lnd_figure
+from lib.widgets.lnd import LND_BUDGET_RANGE, lnd_explorer, lnd_figure, update_lnd_figure
 from lib.widgets.power_law import power_law_explorer, power_law_figure, update_power_law_figure
 from lib.widgets.training_run import (
     TRAINING_RUN_DEFAULTS,
@@ -39,7 +39,6 @@ __all__ = [
     "power_law_figure",
     "update_power_law_figure",
     "power_law_explorer",
-    "GOPHER_BUDGET",
     "LND_BUDGET_RANGE",
     "lnd_figure",
     "update_lnd_figure",

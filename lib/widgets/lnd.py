@@ -19,16 +19,14 @@ from matplotlib.lines import Line2D
 from lib import _validate
 from lib.compute import training_flops
 from lib.laws import CHINCHILLA, KAPLAN, ChinchillaLaw
+from lib.models import GOPHER_BUDGET
 from lib.view import plotting
 from lib.view.formatting import count
 from lib.widgets.core import add_choice_markers, lines_by_gid, prepared_for_redraws, show_png, text_by_gid
 
-__all__ = ["GOPHER_BUDGET", "LND_BUDGET_RANGE", "lnd_figure", "update_lnd_figure", "lnd_explorer"]
+__all__ = ["LND_BUDGET_RANGE", "lnd_figure", "update_lnd_figure", "lnd_explorer"]
 
 # ---- L(N, D) with iso-FLOP lines ---------------------------------------------------------
-
-GOPHER_BUDGET = 5.76e23
-"""Gopher's training compute in FLOPs (Hoffmann et al. 2022, Fig. 2 and App. F)."""
 
 LND_BUDGET_RANGE = (1e18, 1e26)
 """The budgets, in FLOPs, that `lnd_figure` and its slider cover."""
