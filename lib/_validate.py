@@ -100,6 +100,6 @@ def same_shape(**arrays: NDArray[np.float64]) -> None:
         raise ValueError(f"arrays must have the same shape, got {described}")
 
 
-def as_output(values: NDArray[np.float64]) -> float | NDArray[np.float64]:
+def as_output(values: NDArray[np.float64] | float) -> float | NDArray[np.float64]:
     """Return a plain float for a 0-d result (float in, float out), else the array."""
     return float(values) if np.ndim(values) == 0 else values

@@ -186,26 +186,29 @@ def test_the_fast_explorer_figure_is_right_at_another_dpi_or_with_a_tight_boundi
 _SHOWN_IMAGE = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]+)">')
 
 
-def test_the_explorers_show_their_own_png_whatever_the_inline_backend(monkeypatch):
+def _shown_image(explorer) -> str:
+    """The one output of an explorer's Output widget (its last child): the ``<img>`` it shows."""
+    (shown,) = explorer.children[-1].outputs
+    assert shown["output_type"] == "display_data"
+    return shown["data"]["text/html"]
+
+
+def test_the_explorers_show_their_own_png_whatever_the_inline_backend():
     # "retina" or a tight bounding box in the notebook must not change what the widget shows
-    shown = []
-    monkeypatch.setattr(widgets.core, "display", shown.append)
     plotting.use_house_style()
-    widgets.lnd_explorer()
+    explorer = widgets.lnd_explorer()
     fast = widgets.lnd._lnd_explorer_figure(CHINCHILLA, GOPHER_BUDGET)
-    assert len(shown) == 1
-    png = base64.b64decode(_SHOWN_IMAGE.fullmatch(shown[0].data).group(1))
+    png = base64.b64decode(_SHOWN_IMAGE.fullmatch(_shown_image(explorer)).group(1))
     assert np.array_equal(np.asarray(Image.open(io.BytesIO(png)).convert("RGB")), png_pixels(fast))
-    widgets.power_law_explorer()
-    assert len(shown) == 2 and _SHOWN_IMAGE.fullmatch(shown[1].data)
+    assert _SHOWN_IMAGE.fullmatch(_shown_image(widgets.power_law_explorer()))
 
 
-def test_the_explorer_image_has_alt_text_that_follows_the_slider(monkeypatch):
-    shown = []
-    monkeypatch.setattr(widgets.core, "display", shown.append)
-    slider = widgets.lnd_explorer().children[0]
-    slider.value = 1e21
-    alts = [html.unescape(_SHOWN_IMAGE.fullmatch(image.data).group(2)) for image in shown]
+def test_the_explorer_image_has_alt_text_that_follows_the_slider():
+    explorer = widgets.lnd_explorer()
+    shown = [_shown_image(explorer)]
+    explorer.children[0].value = 1e21
+    shown.append(_shown_image(explorer))  # replaced, not appended to
+    alts = [html.unescape(_SHOWN_IMAGE.fullmatch(image).group(2)) for image in shown]
     assert alts[0].startswith("Plot of D (tokens) against N (parameters); L (nats/token) along C = 6ND")
     assert "C = 5.76e23 FLOPs: optimum" in alts[0] and "Kaplan et al.'s rule" in alts[0]
     assert "C = 1.00e21 FLOPs" in alts[1]

@@ -26,6 +26,7 @@ from lib.fitting.approach3 import (
     absent_terms,
     fit_chinchilla,
     fit_chinchilla_grid,
+    log_residuals,
     paper_grid,
 )
 from lib.fitting.approaches12 import (
@@ -51,6 +52,7 @@ __all__ = [
     "chinchilla_objective",
     "fit_chinchilla",
     "absent_terms",
+    "log_residuals",
     "paper_grid",
     "fit_chinchilla_grid",
     "bootstrap_chinchilla",

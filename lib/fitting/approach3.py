@@ -24,7 +24,14 @@ from lib import _validate
 from lib.fitting.objective import _N_PARAMS, HuberObjective, _delta, _huber, _runs, one_blas_thread
 from lib.laws import ChinchillaLaw
 
-__all__ = ["ChinchillaFit", "fit_chinchilla", "absent_terms", "paper_grid", "fit_chinchilla_grid"]
+__all__ = [
+    "ChinchillaFit",
+    "fit_chinchilla",
+    "absent_terms",
+    "log_residuals",
+    "paper_grid",
+    "fit_chinchilla_grid",
+]
 
 # Exponents tried for alpha and beta in the profile scan: geometric, dense where
 # measured exponents live (0.05-1) and reaching past the paper's largest start (2).
@@ -131,14 +138,14 @@ def _scan(problem: HuberObjective, exponents: NDArray) -> tuple[NDArray, NDArray
     V = np.exp(-np.outer(exponents * problem.scale[1], problem.eta))
     loss = np.exp(problem.log_L)
     w = 1.0 / loss**2  # relative errors, as log residuals would be
-    normal = np.empty((k, k, 3, 3))
+    normal: NDArray[np.float64] = np.empty((k, k, 3, 3))
     normal[..., 0, 0] = (U**2 @ w)[:, None]
     normal[..., 1, 1] = (V**2 @ w)[None, :]
     normal[..., 2, 2] = w.sum()
     normal[..., 0, 1] = normal[..., 1, 0] = (U * w) @ V.T
     normal[..., 0, 2] = normal[..., 2, 0] = (U @ w)[:, None]
     normal[..., 1, 2] = normal[..., 2, 1] = (V @ w)[None, :]
-    rhs = np.empty((k, k, 3))
+    rhs: NDArray[np.float64] = np.empty((k, k, 3))
     rhs[..., 0] = (U @ (w * loss))[:, None]
     rhs[..., 1] = (V @ (w * loss))[None, :]
     rhs[..., 2] = w @ loss
@@ -224,7 +231,7 @@ def _law(params: NDArray) -> ChinchillaLaw:
             f"the best fit is degenerate ({_described(constants)}): these runs do not determine a "
             "Chinchilla law with positive constants"
         )
-    return ChinchillaLaw(**constants)
+    return ChinchillaLaw(E=E, A=A, B=B, alpha=alpha, beta=beta)
 
 
 def _described(constants: dict[str, float]) -> str:
@@ -273,6 +280,33 @@ def absent_terms(law: ChinchillaLaw, N: ArrayLike, D: ArrayLike, loss: ArrayLike
     return [term for term, value in largest.items() if value < _NEGLIGIBLE_TERM * float(loss.min())]
 
 
+def log_residuals(law: ChinchillaLaw, N: ArrayLike, D: ArrayLike, loss: ArrayLike) -> NDArray[np.float64]:
+    """``log L_hat - log L`` per run: the residuals approach 3 fits, positive where `law` predicts high.
+
+    Parameters
+    ----------
+    law : ChinchillaLaw
+        The law.
+    N, D, loss : array_like
+        The runs, as in `fit_chinchilla`.
+
+    Returns
+    -------
+    ndarray
+        One residual per run, in nats of log-loss (0.01 is a 1 % error).
+
+    Examples
+    --------
+    >>> from lib.laws import CHINCHILLA
+    >>> N, D = np.array([1e9, 1e10]), np.array([2e10, 2e11])
+    >>> np.round(log_residuals(CHINCHILLA, N, D, CHINCHILLA.loss(N, D) * [1.0, 1.01]), 5).tolist()
+    [0.0, -0.00995]
+    """
+    N, D, loss = (_validate.positive(x, name) for x, name in ((N, "N"), (D, "D"), (loss, "loss")))
+    _validate.same_shape(N=N, D=D, loss=loss)
+    return np.asarray(np.log(law.loss(N, D)) - np.log(loss), dtype=float)
+
+
 def _determined(fit: ChinchillaFit, N: NDArray, D: NDArray, loss: NDArray) -> ChinchillaFit:
     """`fit`, or a ValueError if the runs do not see one of its terms (`absent_terms`)."""
     absent = absent_terms(fit.law, N, D, loss)
@@ -290,9 +324,11 @@ def _result(
     problem: HuberObjective, best: _Optimum, n_starts: int, iterations: int, n_runs: int
 ) -> ChinchillaFit:
     params = problem.to_paper(best.t)
+    law = _law(params)
+    a, b, e, alpha, beta = (float(x) for x in params)
     return ChinchillaFit(
-        law=_law(params),
-        params=tuple(float(x) for x in params),
+        law=law,
+        params=(a, b, e, alpha, beta),
         objective=best.objective,
         converged=bool(best.success and best.gradient_norm <= _CONVERGED_GRADIENT),
         gradient_norm=best.gradient_norm,

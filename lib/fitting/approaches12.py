@@ -123,12 +123,12 @@ def approach1_envelope(N: ArrayLike, C: ArrayLike, loss: ArrayLike, *, n_bins: i
     log_C = np.log(C)
     edges = np.linspace(log_C.min(), log_C.max(), n_bins + 1)
     which = np.clip(np.searchsorted(edges, log_C, side="right") - 1, 0, n_bins - 1)
-    chosen = []
+    picks = []
     for b in range(n_bins):
         members = np.flatnonzero(which == b)
         if members.size:
-            chosen.append(members[np.argmin(loss[members])])
-    chosen = np.array(chosen)
+            picks.append(members[np.argmin(loss[members])])
+    chosen = np.array(picks)
     if chosen.size < 2 or np.unique(C[chosen]).size < 2:
         raise ValueError("C must span at least 2 non-empty bins to fit a power law")
     C_opt, N_opt = C[chosen], N[chosen]
@@ -170,6 +170,18 @@ class IsoFlopProfile:
     D_opt: float
     loss_opt: float
     used: bool
+
+    def loss_at(self, N: ArrayLike) -> NDArray[np.float64]:
+        """The parabola's loss at `N` parameters: ``c2 x**2 + c1 x + c0`` with ``x = log10 N``.
+
+        Examples
+        --------
+        >>> profile = IsoFlopProfile(1e21, 5, (0.5, -9.0, 42.5), 1e9, 1.67e11, 2.0, True)
+        >>> profile.loss_at([1e8, 1e9]).tolist()
+        [2.5, 2.0]
+        """
+        x = np.log10(_validate.positive(N, "N"))
+        return np.asarray(np.polyval(self.coefficients, x), dtype=float)
 
 
 @dataclass(frozen=True, eq=False)

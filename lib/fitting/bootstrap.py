@@ -153,7 +153,8 @@ class BootstrapResult:
         §3.3); the estimate is the fit to all runs.
         """
         C = _validate.scalar(C, "C", _validate.positive)
-        N_opt, D_opt = self.fit.law.optimal_allocation(C)
+        N_value, D_value = self.fit.law.optimal_allocation(C)
+        N_opt, D_opt = float(N_value), float(D_value)  # floats: C is a single number
         N_samples, D_samples = _allocation(self.samples, C)
         return AllocationInterval(
             C=C,

@@ -136,7 +136,8 @@ def parse_check_cell(source: str) -> CheckCall:
     last = tree.body[-1] if tree.body else None
     call = last.value if isinstance(last, ast.Expr) else None
     if not (
-        isinstance(call, ast.Call)
+        isinstance(last, ast.Expr)
+        and isinstance(call, ast.Call)
         and isinstance(call.func, ast.Attribute)
         and isinstance(call.func.value, ast.Name)
         and len(call.args) == 1

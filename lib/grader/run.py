@@ -127,7 +127,7 @@ def _parse_report(report: Path) -> dict[str, dict[int, _Outcome]]:
         for child in case:
             if child.tag in ("failure", "error", "skipped"):
                 status = "skipped" if child.tag == "skipped" else "failed"
-                text = child.text or child.get("message", "")
+                text = child.text or child.get("message") or ""
         outcomes.setdefault(folder, {})[int(name.removeprefix("Cell "))] = _Outcome(status, text)
     return outcomes
 

@@ -350,7 +350,7 @@ def implied_inference_tokens(law: ChinchillaLaw, N: ArrayLike, D_train: ArrayLik
     model, data = law.model_term(N), law.data_term(D_train)
     share = data / (model + data)
     with np.errstate(divide="ignore"):
-        log_h = _log_marginal_inference(law, model + data, np.log(share))
+        log_h = _log_marginal_inference(law, np.asarray(model + data), np.log(share))
     return _validate.as_output(np.exp(log_h))
 
 

@@ -257,7 +257,7 @@ def verified_accuracy(
 
 
 def _acceptance(
-    p: NDArray[np.float64], recall: ArrayLike, fpr: ArrayLike
+    p: NDArray[np.float64], recall: NDArray[np.float64] | float, fpr: NDArray[np.float64] | float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """(precision, acceptance rate) of a verifier per sample: ``t / (t + w)`` and ``t + w``.
 

@@ -66,7 +66,16 @@ from lib.lab.sweep import (
     sweep_plan,
     window,
 )
-from lib.lab.training import Adam, Schedule, TrainResult, schedule, train
+from lib.lab.training import (
+    LR_BATCH_EXPONENT,
+    LR_SCALE,
+    LR_WIDTH_EXPONENT,
+    Adam,
+    Schedule,
+    TrainResult,
+    schedule,
+    train,
+)
 
 __all__ = [
     "VOCAB",
@@ -92,6 +101,9 @@ __all__ = [
     "loss_and_gradients",
     "log_probs",
     "expected_loss",
+    "LR_SCALE",
+    "LR_WIDTH_EXPONENT",
+    "LR_BATCH_EXPONENT",
     "Schedule",
     "schedule",
     "TrainResult",

@@ -110,8 +110,8 @@ def sweep_plan(budgets: Sequence[float], widths: Sequence[int] | None = None) ->
     >>> len(sweep_plan(SWEEP_BUDGETS))
     49
     """
-    budgets = _validate.positive(budgets, "budgets")
-    if budgets.ndim != 1 or budgets.size == 0:
+    budget_values = _validate.positive(budgets, "budgets")
+    if budget_values.ndim != 1 or budget_values.size == 0:
         raise ValueError("budgets must be a non-empty list of FLOP counts")
     if widths is not None:
         widths = sorted({_validate.integer(w, "width") for w in widths})
@@ -119,7 +119,7 @@ def sweep_plan(budgets: Sequence[float], widths: Sequence[int] | None = None) ->
             raise ValueError("widths must be a non-empty list of positive integers")
     return [
         SweepPoint(float(C), w, n_params(w), max(1, round(C / (6 * n_params(w)))))
-        for C in budgets
+        for C in budget_values
         for w in (window(C) if widths is None else widths)
     ]
 
@@ -160,9 +160,12 @@ class SweepRuns:
 
 _INT_COLUMNS = {"width", "N", "D", "seed"}
 
+_Row = dict[str, str | float | int]
+"""One run, by column name: ``kind`` a str, the `_INT_COLUMNS` ints, the others floats."""
 
-def _parse_row(row: dict[str, str], path: Path, line: int) -> dict[str, object]:
-    values: dict[str, object] = {}
+
+def _parse_row(row: dict[str, str], path: Path, line: int) -> _Row:
+    values: _Row = {}
     try:
         for name in COLUMNS:
             text = row[name]
@@ -181,7 +184,7 @@ def _parse_row(row: dict[str, str], path: Path, line: int) -> dict[str, object]:
     return values
 
 
-def _read_rows(path: Path) -> list[dict[str, object]]:
+def _read_rows(path: Path) -> list[_Row]:
     """The rows of a sweep CSV, checked; a foreign or corrupt file is a ValueError saying so."""
     try:
         with open(path, newline="", encoding="utf-8") as handle:
@@ -220,7 +223,7 @@ def load_sweep(path: str | os.PathLike | None = None) -> SweepRuns:
     return SweepRuns(**{name: np.array(columns[name], dtype=dtypes.get(name, float)) for name in COLUMNS})
 
 
-def _format_row(values: dict[str, object]) -> list[str]:
+def _format_row(values: _Row) -> list[str]:
     out = []
     for name in COLUMNS:
         value = values[name]
@@ -239,7 +242,7 @@ def _worker_init() -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
-def _run_point(job: tuple[str, float, int, int, int, float]) -> dict[str, object]:
+def _run_point(job: tuple[str, float, int, int, int, float]) -> _Row:
     """Train one run in a worker, rebuilding the source from the constants and the seed."""
     kind, budget, width, tokens, seed, predicted = job
     result = train(width, tokens, source=markov_source(), seed=seed)
@@ -257,11 +260,11 @@ def _run_point(job: tuple[str, float, int, int, int, float]) -> dict[str, object
     }
 
 
-def _key(row: dict[str, object]) -> tuple[str, float, int, int]:
+def _key(row: _Row) -> tuple[str, float, int, int]:
     return (str(row["kind"]), float(row["budget"]), int(row["width"]), int(row["seed"]))
 
 
-def _write_rows(path: Path, rows: list[dict[str, object]]) -> None:
+def _write_rows(path: Path, rows: list[_Row]) -> None:
     """Write all rows, sorted, atomically (a temporary file, then a rename)."""
     ordered = sorted(rows, key=lambda r: (r["kind"] != "sweep", float(r["budget"]), int(r["width"])))
     partial = path.with_name(path.name + ".partial")
@@ -275,7 +278,7 @@ def _write_rows(path: Path, rows: list[dict[str, object]]) -> None:
 def _run_jobs(
     jobs: list[tuple[str, float, int, int, int, float]],
     path: Path,
-    rows: list[dict[str, object]],
+    rows: list[_Row],
     workers: int,
     progress: bool,
 ) -> None:
@@ -386,7 +389,7 @@ def run_sweep(
 
 
 def _prediction_job(
-    rows: list[dict[str, object]], budgets: Sequence[float], factor: float, seed: int
+    rows: list[_Row], budgets: Sequence[float], factor: float, seed: int
 ) -> tuple[str, float, int, int, int, float]:
     """Fit the sweep at `budgets` (approach 3); plan the compute-optimal run at `factor` x the largest."""
     from lib.fitting import fit_chinchilla

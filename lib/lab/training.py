@@ -22,7 +22,16 @@ from lib.compute import training_flops
 from lib.lab.model import Model, expected_loss, init_model, loss_and_gradients
 from lib.lab.source import SEED, MarkovSource, markov_source
 
-__all__ = ["Schedule", "schedule", "TrainResult", "Adam", "train"]
+__all__ = [
+    "LR_SCALE",
+    "LR_WIDTH_EXPONENT",
+    "LR_BATCH_EXPONENT",
+    "Schedule",
+    "schedule",
+    "TrainResult",
+    "Adam",
+    "train",
+]
 
 LR_SCALE = 0.264
 """Peak Adam learning rate of a width-1 model at batch 1024 (see `schedule`)."""

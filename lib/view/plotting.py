@@ -11,16 +11,21 @@ presentations that are friendly to colorblind people", jfly.uni-koeln.de/color/.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.rcsetup import cycler
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 from lib import _validate
 
-__all__ = ["PALETTE", "use_house_style", "new_figure", "label_loglog"]
+__all__ = ["PALETTE", "use_house_style", "new_figure", "label_loglog", "plain_log_ticks"]
 
 PALETTE: dict[str, str] = {
     "blue": "#0072B2",
@@ -33,12 +38,12 @@ PALETTE: dict[str, str] = {
     "black": "#000000",
 }
 
-_STYLE = {
+_STYLE: dict[RcKeyType, Any] = {
     "figure.figsize": (6.4, 4.0),
     "figure.constrained_layout.use": True,
     "figure.dpi": 110,
     "savefig.dpi": 110,
-    "axes.prop_cycle": mpl.cycler(color=list(PALETTE.values())),
+    "axes.prop_cycle": cycler(color=list(PALETTE.values())),
     "axes.grid": True,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -122,4 +127,27 @@ def label_loglog(ax: Axes, x_label: str, y_label: str, *, title: str = "") -> Ax
     ax.set_ylabel(y_label)
     if title:
         ax.set_title(title)
+    return ax
+
+
+def plain_log_ticks(ax: Axes, ticks: Sequence[float], axis: str = "y") -> Axes:
+    """Label a log axis that spans less than a decade at `ticks`, written plainly ("1.5", "2").
+
+    On such an axis Matplotlib labels few or no major ticks, or writes them as powers of ten;
+    a loss axis from 1.5 to 6 nats/token reads better with plain numbers.
+
+    Examples
+    --------
+    >>> fig, (ax,) = new_figure()
+    >>> _ = ax.set_yscale("log")
+    >>> [label.get_text() for label in plain_log_ticks(ax, (1.5, 2, 3)).get_yticklabels()]
+    ['1.5', '2', '3']
+    >>> plt.close(fig)
+    """
+    if axis not in ("x", "y"):
+        raise ValueError(f"axis must be 'x' or 'y', got {axis!r}")
+    values = _validate.positive(ticks, "ticks")
+    set_ticks = ax.set_xticks if axis == "x" else ax.set_yticks
+    set_ticks(values, labels=[f"{tick:g}" for tick in values])
+    ax.minorticks_off()
     return ax

@@ -17,7 +17,6 @@ import ipywidgets as ipw
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import HTML, display
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
@@ -163,7 +162,7 @@ def alt_text(fig: Figure) -> str:
 
 def lines_by_gid(fig: Figure) -> dict[str, Line2D]:
     """The lines an update moves: every line of `fig` that carries a gid, by gid."""
-    return {line.get_gid(): line for axes in fig.axes for line in axes.lines if line.get_gid()}
+    return {gid: line for axes in fig.axes for line in axes.lines if (gid := line.get_gid())}
 
 
 def text_by_gid(fig: Figure, gid: str) -> Text:
@@ -191,11 +190,15 @@ def show_png(output: ipw.Output, fig: Figure) -> None:
     ("retina", ``bbox_inches="tight"``) would otherwise change what the widget shows.
     An HTML ``<img>`` rather than an ``image/png`` output: JupyterLab and the website's
     widget manager show a PNG output with no alt text.
+
+    The output is replaced by assigning ``output.outputs`` in the kernel, not captured with
+    ``with output: display(...)``. Under capture, a kernel client with no browser (nbclient
+    in the book build) echoes each captured output back to the kernel on the shell channel
+    while it waits on that channel for the cell's reply, and pyzmq can then miss the reply
+    until the cell's whole execution timeout has passed: chapter 2's build stalled 120 s.
     """
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=fig.dpi, bbox_inches=whole_figure_bbox(fig))
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     image = f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt_text(fig))}">'
-    with output:
-        output.clear_output(wait=True)
-        display(HTML(image))
+    output.outputs = ({"output_type": "display_data", "data": {"text/html": image}, "metadata": {}},)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipywidgets as ipw
 import numpy as np
 from matplotlib.figure import Figure
+from numpy.typing import NDArray
 
 from lib import _validate, inference
 from lib.laws import CHINCHILLA, ChinchillaLaw
@@ -41,7 +42,7 @@ _INF_CURVE, _INF_OPTIMUM, _INF_CHINCHILLA = "inf-curve", "inf-optimum", "inf-chi
 _INF_MARK, _INF_N_NOW, _INF_D_NOW, _INF_TITLE = "inf-mark", "inf-n-now", "inf-d-now", "inf-title"
 
 
-def _check_inference_input(law: object, target_loss: float, D_inference: float) -> tuple[float, float]:
+def _check_inference_input(law: ChinchillaLaw, target_loss: float, D_inference: float) -> tuple[float, float]:
     target_loss = _validate.scalar(target_loss, "target_loss", _validate.positive)
     inference.reducible_loss(law, target_loss)  # raises for a law that is not a ChinchillaLaw, or ℓ <= E
     D_inference = _validate.scalar(D_inference, "D_inference", _validate.positive)
@@ -53,12 +54,14 @@ def _check_inference_input(law: object, target_loss: float, D_inference: float) 
     return target_loss, D_inference
 
 
-def _iso_loss_curve(law: ChinchillaLaw, target_loss: float) -> tuple[np.ndarray, np.ndarray]:
+def _iso_loss_curve(
+    law: ChinchillaLaw, target_loss: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Models on the iso-loss curve: N from 0.1× to 3× Chinchilla's choice, and their D."""
     N_c, _ = inference.chinchilla_allocation_for_loss(law, target_loss)
     N = N_c * np.logspace(-1, np.log10(3), _INF_CURVE_POINTS)
     N = N[law.model_term(N) < 0.999 * (target_loss - law.E)]  # only models that can reach it
-    return N, inference.iso_loss_tokens(law, N, target_loss)
+    return N, np.asarray(inference.iso_loss_tokens(law, N, target_loss))
 
 
 def default_inference_target(law: ChinchillaLaw = CHINCHILLA) -> float:
@@ -150,8 +153,10 @@ def inference_figure(
         xlabel="N (parameters)",
         ylabel="lifetime FLOPs / Chinchilla's",
     )
-    N_opt, D_opt = inference.inference_aware_allocation(law, target_loss, _INF_DEMAND)
-    N_c, D_c = inference.chinchilla_allocation_for_loss(law, target_loss)
+    N_opt, D_opt = (
+        np.asarray(x) for x in inference.inference_aware_allocation(law, target_loss, _INF_DEMAND)
+    )
+    N_c, D_c = (float(x) for x in inference.chinchilla_allocation_for_loss(law, target_loss))
     ax_demand.plot(_INF_DEMAND, N_opt, color=colours["blue"], label="N, inference-aware (parameters)")
     ax_demand.plot(_INF_DEMAND, D_opt, color=colours["vermillion"], label="D, inference-aware (tokens)")
     ax_demand.axhline(N_c, color=colours["blue"], linestyle="--", linewidth=1.2, label="N, Chinchilla")
@@ -205,11 +210,12 @@ def update_inference_figure(
     target_loss, D_inference = _check_inference_input(law, target_loss, D_inference)
     lines = lines_by_gid(fig)
     N_curve, D_curve = _iso_loss_curve(law, target_loss)
-    N_opt, D_opt = inference.inference_aware_allocation(law, target_loss, D_inference)
-    N_c, D_c = inference.chinchilla_allocation_for_loss(law, target_loss)
-    reference = inference.lifetime_flops(N_c, D_c, D_inference)
+    # One target loss and one demand: every number below is a float.
+    N_opt, D_opt = (float(x) for x in inference.inference_aware_allocation(law, target_loss, D_inference))
+    N_c, D_c = (float(x) for x in inference.chinchilla_allocation_for_loss(law, target_loss))
+    reference = float(inference.lifetime_flops(N_c, D_c, D_inference))
     lines[_INF_CURVE].set_data(N_curve, inference.lifetime_flops(N_curve, D_curve, D_inference) / reference)
-    saving = inference.lifetime_saving(law, target_loss, D_inference)
+    saving = float(inference.lifetime_saving(law, target_loss, D_inference))
     lines[_INF_OPTIMUM].set_data([N_opt], [1.0 - saving])
     lines[_INF_CHINCHILLA].set_data([N_c], [1.0])
     lines[_INF_MARK].set_xdata([D_inference, D_inference])

@@ -15,6 +15,7 @@ import ipywidgets as ipw
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from numpy.typing import NDArray
 
 from lib import _validate
 from lib.compute import training_flops
@@ -59,8 +60,8 @@ def _check_lnd_input(law: object, budget: float) -> float:
     return budget
 
 
-def _tokens_on_budget_line(budget: float) -> np.ndarray:
-    return budget / training_flops(_LND_N, 1.0)
+def _tokens_on_budget_line(budget: float) -> NDArray[np.float64]:
+    return np.asarray(budget / training_flops(_LND_N, 1.0))
 
 
 def lnd_figure(law: ChinchillaLaw = CHINCHILLA, budget: float = GOPHER_BUDGET) -> Figure:
@@ -105,7 +106,8 @@ def lnd_figure(law: ChinchillaLaw = CHINCHILLA, budget: float = GOPHER_BUDGET) -
     colour_bar = fig.colorbar(filled, ax=ax, ticks=_LND_LEVELS[::2])
     colour_bar.set_label("L (nats/token)", fontsize=_LND_FONT)
     colour_bar.ax.tick_params(labelsize=_LND_FONT - 1)
-    budgets = np.logspace(*np.log10(LND_BUDGET_RANGE), 33)
+    log_low, log_high = np.log10(LND_BUDGET_RANGE)
+    budgets = np.logspace(log_low, log_high, 33)
     for C in _LND_BUDGETS:
         D_line = _tokens_on_budget_line(C)
         ax.plot(_LND_N, D_line, color="white", linewidth=0.8, alpha=0.8, gid=_ISO_FLOP)
@@ -191,9 +193,9 @@ def update_lnd_figure(fig: Figure, budget: float, law: ChinchillaLaw = CHINCHILL
     budget = _check_lnd_input(law, budget)
     lines = lines_by_gid(fig)
     D_line = _tokens_on_budget_line(budget)
-    N_opt, D_opt = law.optimal_allocation(budget)
-    N_kap, D_kap = KAPLAN.allocation(budget)
-    L_opt, L_kap = law.loss(N_opt, D_opt), law.loss(N_kap, D_kap)
+    N_opt, D_opt = (float(x) for x in law.optimal_allocation(budget))  # floats: one budget
+    N_kap, D_kap = (float(x) for x in KAPLAN.allocation(budget))
+    L_opt, L_kap = float(law.loss(N_opt, D_opt)), float(law.loss(N_kap, D_kap))
     lines[_BUDGET_LINE].set_ydata(D_line)
     lines[_OPTIMUM].set_data([N_opt], [D_opt])
     lines[_KAPLAN].set_data([N_kap], [D_kap])

@@ -29,8 +29,10 @@ __all__ = [
 
 # ---- a training run on real hardware (chapter 5) -------------------------------------------
 
+# One name per default so that each keeps its own type (float or str) in the signatures below.
+_N_GPUS, _DAYS, _UTILISATION, _GPU_NAME = 1024.0, 30.0, 0.4, "H100"
 TRAINING_RUN_DEFAULTS = MappingProxyType(
-    {"n_gpus": 1024.0, "days": 30.0, "utilisation": 0.4, "gpu_name": "H100"}
+    {"n_gpus": _N_GPUS, "days": _DAYS, "utilisation": _UTILISATION, "gpu_name": _GPU_NAME}
 )
 """The explorer's starting run: 1,024 H100 for 30 days at 40 % of the dense BF16 peak."""
 
@@ -65,15 +67,16 @@ def _training_run_numbers(
 ) -> dict[str, float]:
     card = _check_training_run_input(n_gpus, days, utilisation, gpu_name)
     flops = float(np.asarray(flops_from_cluster(n_gpus, days, card.peak_dense_flops, utilisation)))
-    N_opt, D_opt = law.optimal_allocation(flops)
-    return {"flops": flops, "N": N_opt, "D": D_opt, "loss": law.loss(N_opt, D_opt)}
+    N_value, D_value = law.optimal_allocation(flops)
+    N_opt, D_opt = float(N_value), float(D_value)  # floats: flops is a single number
+    return {"flops": flops, "N": N_opt, "D": D_opt, "loss": float(law.loss(N_opt, D_opt))}
 
 
 def training_run_figure(
-    n_gpus: float = TRAINING_RUN_DEFAULTS["n_gpus"],
-    days: float = TRAINING_RUN_DEFAULTS["days"],
-    utilisation: float = TRAINING_RUN_DEFAULTS["utilisation"],
-    gpu_name: str = TRAINING_RUN_DEFAULTS["gpu_name"],
+    n_gpus: float = _N_GPUS,
+    days: float = _DAYS,
+    utilisation: float = _UTILISATION,
+    gpu_name: str = _GPU_NAME,
     law: ChinchillaLaw = CHINCHILLA,
 ) -> Figure:
     """A training run's compute on `law`'s compute-optimal frontier, and the tokens it needs.
@@ -204,10 +207,10 @@ def _training_run_explorer_figure(
 
 
 def training_run_explorer(
-    n_gpus: float = TRAINING_RUN_DEFAULTS["n_gpus"],
-    days: float = TRAINING_RUN_DEFAULTS["days"],
-    utilisation: float = TRAINING_RUN_DEFAULTS["utilisation"],
-    gpu_name: str = TRAINING_RUN_DEFAULTS["gpu_name"],
+    n_gpus: float = _N_GPUS,
+    days: float = _DAYS,
+    utilisation: float = _UTILISATION,
+    gpu_name: str = _GPU_NAME,
     law: ChinchillaLaw = CHINCHILLA,
 ) -> ipw.VBox:
     """Sliders for GPUs, days and utilisation and a GPU menu, moving `training_run_figure`.
