@@ -72,6 +72,36 @@ class MarkovSource:
         """Number of contexts, ``V**k``."""
         return self.vocab**self.order
 
+    def context_entropies(self) -> NDArray[np.float64]:
+        """The entropy of the next token after each context, ``-sum_x P(x|c) log P(x|c)``, nats.
+
+        Their average under `stationary` is `entropy_rate`.
+
+        Examples
+        --------
+        >>> source = markov_source()
+        >>> bool(abs(source.stationary @ source.context_entropies() - source.entropy_rate) < 1e-12)
+        True
+        """
+        return _context_entropies(self.transition)
+
+    def next_token_frequencies(self) -> NDArray[np.float64]:
+        """How often each token comes next in a stationary stream: ``sum_c pi(c) P(x|c)``."""
+        return np.asarray(self.stationary @ self.transition, dtype=np.float64)
+
+    def unigram_entropy(self) -> float:
+        """The entropy of `next_token_frequencies`: the loss of a model that ignores the context.
+
+        Examples
+        --------
+        >>> import math
+        >>> source = markov_source()
+        >>> bool(source.entropy_rate < source.unigram_entropy() < math.log(source.vocab))
+        True
+        """
+        frequency = self.next_token_frequencies()
+        return float(-(frequency * np.log(frequency)).sum())
+
     def contexts(self) -> NDArray[np.int64]:
         """Every context as k token ids, oldest first, in index order; shape ``(V**k, k)``."""
         return _digits(np.arange(self.n_contexts), self.vocab, self.order)
@@ -118,6 +148,10 @@ class MarkovSource:
         `log_q` holds a model's log-probabilities for every context, shape ``(V**k, V)``.
         """
         return float(-(self.stationary @ (self.transition * np.asarray(log_q, dtype=np.float64)).sum(axis=1)))
+
+
+def _context_entropies(transition: NDArray[np.float64]) -> NDArray[np.float64]:
+    return np.asarray(-(transition * np.log(transition)).sum(axis=1), dtype=np.float64)
 
 
 def _digits(index: NDArray[np.int64], base: int, width: int) -> NDArray[np.int64]:
@@ -203,5 +237,5 @@ def markov_source(
         if converged:
             break
     stationary /= stationary.sum()
-    entropy = -(stationary @ (transition * np.log(transition)).sum(axis=1))
-    return MarkovSource(vocab, order, zipf, noise, seed, transition, stationary, float(entropy))
+    entropy = float(stationary @ _context_entropies(transition))
+    return MarkovSource(vocab, order, zipf, noise, seed, transition, stationary, entropy)
