@@ -1,14 +1,58 @@
 """The maths of the course, written once and tested once.
 
-Modules, one idea each:
+Notebooks import what they need by name, e.g. ``from lib import laws, fitting`` or
+``from lib.view import plotting``. The package has three layers, and each layer imports
+only from the ones above it.
+
+The maths, one idea per module or subpackage:
 
 - ``powerlaw``: evaluate, fit (with and without a floor) and read off power laws.
 - ``literature``: published single-variable laws with their sources (CSV in ``data/``).
+- ``laws``: the two-variable laws, Kaplan et al.'s and the Chinchilla form, with their constants.
+- ``compute``: training and inference FLOPs, transformer parameter counts.
+- ``models``: the models of the Chinchilla paper and of Llama 3, with MMLU scores.
+- ``datasets``: the Chinchilla training runs recovered by the replication.
+- ``fitting``: Hoffmann et al.'s three approaches (objective, approach 3, bootstrap,
+  approaches 1 and 2).
+- ``hardware``: GPUs, training time and utilisation, energy and cost.
+- ``datalimits``: the stock of text, repeated data and growth arithmetic.
+- ``inference``: lifetime cost, inference-aware sizes, repeated sampling, test-time trade-offs.
 - ``metrics``: the toy model that turns a smooth loss into sudden-looking accuracy.
 - ``synthetic``: seeded synthetic measurements for exercises.
-- ``plotting``: the house plot style; ``widgets``: interactive explorers.
-- ``grading`` and ``checks``: the helpers and per-exercise checks behind check cells.
-- ``exercisegen`` and ``grader``: generate student notebooks; grade them under nbval.
+- ``lab``: the scaling lab (source, model, training, ledger, sweeps; ``python -m lib.lab``).
 
-Notebooks import the modules they need, e.g. ``from lib import powerlaw``.
+Presentation:
+
+- ``view``: the house plot style (``plotting``) and numbers in words (``formatting``).
+- ``widgets``: the interactive explorers, one module each, on a shared fast-redraw core.
+
+The course's tooling:
+
+- ``course``: check helpers (``grading``), the answers file (``answers``) and the
+  exercise generator (``exercisegen``).
+- ``checks``: the checks behind each exercise's check cells (``from lib.checks import exNN``).
+- ``grader``: grading student notebooks under nbval (``python -m lib.grader``).
+
+``_validate`` holds the input checks every module shares.
 """
+
+__all__ = [
+    "powerlaw",
+    "literature",
+    "laws",
+    "compute",
+    "models",
+    "datasets",
+    "fitting",
+    "hardware",
+    "datalimits",
+    "inference",
+    "metrics",
+    "synthetic",
+    "lab",
+    "view",
+    "widgets",
+    "course",
+    "checks",
+    "grader",
+]

@@ -5,6 +5,8 @@ wall time adds about 1.5 s of interpreter and plugin start-up), except the scali
 chapter (its live sweep <= 60 s) and exercise (its check cell trains a model, <= 30 s);
 book build cold <= 90 s and warm <= 10 s, the whole `make test` <= 3 min on 2 cores, an
 explorer redraw <= 50 ms. Numbers are printed, not asserted: timing belongs here, not in tests.
+One guard fails the run: a page of the book that takes over 30 s to execute in the build
+(`page_times.py`), the sign of a cell waiting for a timeout.
 
 Usage: python tests/bench/run.py [--full]   (--full also times a whole `make test`)
 """
@@ -23,6 +25,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+import page_times
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -145,6 +149,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as out:
         build = [str(BIN / "jupyter-book"), "build", ".", "--path-output", out, "-W", "-n", "--keep-going"]
         measure("book build, cold (fresh cache)", "<= 90 s", lambda: _run(build))
+        print("\nExecution time of each page in the cold build:", file=sys.stderr)
+        with contextlib.redirect_stdout(sys.stderr):
+            pages_ok = page_times.report(Path(out) / "_build") == 0
         measure("book build, warm (nothing changed)", "<= 10 s", lambda: _run(build))
     measure("power-law explorer redraw", "<= 50 ms", _power_law_explorer_ms, unit="ms")
     measure("L(N, D) explorer redraw (chapter 2)", "<= 50 ms", _lnd_explorer_ms, unit="ms")
@@ -154,6 +161,8 @@ def main() -> None:
     print("\n| part | wall time | target |\n|---|---:|---|")
     for name, value, target in rows:
         print(f"| {name} | {value} | {target} |")
+    if not pages_ok:
+        raise SystemExit(f"FAILED: a page of the book took over {page_times.LIMIT:g} s to execute (above)")
 
 
 if __name__ == "__main__":
