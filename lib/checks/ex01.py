@@ -27,13 +27,13 @@ _Q3_LAW = PowerLaw(coefficient=350.0, exponent=-0.31, floor=1.93)
 def data_q2() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Twelve synthetic (D tokens, loss) runs from a pure power law with 2 % noise."""
     D = np.logspace(7, 10, 12)
-    return D, noisy_measurements(_Q2_LAW, D, relative_noise=0.02, seed=5)
+    return D, np.asarray(noisy_measurements(_Q2_LAW, D, relative_noise=0.02, seed=5))
 
 
 def data_q3() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Twelve synthetic (N parameters, loss) runs from a law with a floor and 0.4 % noise."""
     N = np.logspace(7, 11, 12)
-    return N, noisy_measurements(_Q3_LAW, N, relative_noise=0.004, seed=3)
+    return N, np.asarray(noisy_measurements(_Q3_LAW, N, relative_noise=0.004, seed=3))
 
 
 def q1(factor: object) -> None:
@@ -42,7 +42,7 @@ def q1(factor: object) -> None:
     grading.check_number(
         "Question 1",
         factor,
-        powerlaw.factor_per_decade(-alpha),
+        float(powerlaw.factor_per_decade(-alpha)),
         mistakes=[
             (10**alpha, "The loss falls as N grows, so the factor must be below 1: mind the sign."),
             (2**-alpha, "That is the factor for doubling N; the question asks for ten times N."),
@@ -91,7 +91,7 @@ def q3(floor: object) -> None:
 def q4(slope: object) -> None:
     """Local slope d log L / d log N of Chinchilla's model term at N = 70e9."""
     law = CHINCHILLA_MODEL_TERM
-    expected = law.local_exponent(Q4_N)
+    expected = float(law.local_exponent(Q4_N))
     grading.check_number(
         "Question 4",
         slope,

@@ -39,7 +39,7 @@ __all__ = [
 OPTIONS_Q2 = ("a", "b", "c", "d")
 """Question 2's options, one per point of `POINTS`, in order."""
 
-BUDGET = training_flops(*POINTS[1])
+BUDGET = float(training_flops(*POINTS[1]))
 """The training compute of the point (10**12, 10**16): C = 6 N D = 6e28 FLOPs."""
 
 GOPHER = (model("Gopher").parameters, model("Gopher").tokens)
@@ -66,7 +66,7 @@ _FAR_FROM_MINIMUM = (
 
 def _toy_losses(law: ChinchillaLaw = LECTURE_TOY) -> NDArray[np.float64]:
     N, D = (np.array(column, dtype=float) for column in zip(*POINTS, strict=True))
-    return law.loss(N, D)
+    return np.asarray(law.loss(N, D))
 
 
 def q1(losses: object) -> None:
@@ -119,16 +119,16 @@ def _excess_loss(N: float) -> float:
 
 def _scalar_mistakes() -> list[tuple[float, str]]:
     """Plausible wrong values of the compute-optimal N, each computed from a law with the mistake."""
-    N_opt, D_opt = LECTURE_TOY.optimal_allocation(BUDGET)
+    _, D_opt = LECTURE_TOY.optimal_allocation(BUDGET)
     return [
-        (D_opt, "That is the best D (tokens), not the best N (parameters); or N and D were swapped."),
+        (float(D_opt), "That is the best D (tokens), not the best N (parameters); or N and D were swapped."),
         (
-            LECTURE_TOY.optimal_allocation(6 * BUDGET)[0],
+            float(LECTURE_TOY.optimal_allocation(6 * BUDGET)[0]),
             "That is the best N when D = C / N: the 6 of C = 6 N D is missing. Each N gets "
             "D = C / (6 N) tokens, tokens_for_budget(C, N).",
         ),
         (
-            CHINCHILLA.optimal_allocation(BUDGET)[0],
+            float(CHINCHILLA.optimal_allocation(BUDGET)[0]),
             "That is the best N of the fitted CHINCHILLA law; this question uses the toy law LECTURE_TOY.",
         ),
     ]
@@ -141,7 +141,7 @@ def q3(N_best: object) -> None:
     of the minimum, so a correct scan on a grid of 10 points per decade passes.
     """
     question = "Question 3"
-    N_opt = LECTURE_TOY.optimal_allocation(BUDGET)[0]
+    N_opt = float(LECTURE_TOY.optimal_allocation(BUDGET)[0])
     N = grading.as_number(question, N_best)
     if N > 0 and _excess_loss(N) <= _MAX_EXCESS:
         grading.passed(question)
@@ -183,7 +183,7 @@ def q4(choice: object) -> None:
 
 def _model_runs(law: ChinchillaLaw = CHINCHILLA, swap: bool = False) -> NDArray[np.float64]:
     N, D = (np.array(column) for column in zip(GOPHER, CHINCHILLA_RUN, strict=True))
-    return law.loss(D, N) if swap else law.loss(N, D)
+    return np.asarray(law.loss(D, N) if swap else law.loss(N, D))
 
 
 def q5(losses: object) -> None:
@@ -217,7 +217,9 @@ def q6(choice: object) -> None:
     """What printing E = 1.61 instead of 1.69 changes."""
     slide = dataclasses.replace(CHINCHILLA, E=SLIDE_E)
     optimum_moves = not np.allclose(
-        slide.optimal_allocation(BUDGET), CHINCHILLA.optimal_allocation(BUDGET), rtol=1e-12
+        [float(x) for x in slide.optimal_allocation(BUDGET)],
+        [float(x) for x in CHINCHILLA.optimal_allocation(BUDGET)],
+        rtol=1e-12,
     )
     grading.check_choice(
         "Question 6",
@@ -237,7 +239,7 @@ def q6(choice: object) -> None:
 def q7(N_closed: object) -> None:
     """The compute-optimal N of the toy law from the first-order condition, in closed form."""
     question = "Question 7"
-    N_opt = LECTURE_TOY.optimal_allocation(BUDGET)[0]
+    N_opt = float(LECTURE_TOY.optimal_allocation(BUDGET)[0])
     N = grading.as_number(question, N_closed)
     if N > 0:
         if not np.isclose(N, N_opt, rtol=1e-6, atol=0.0) and N_opt / _GRID_BAND < N < N_opt * _GRID_BAND:

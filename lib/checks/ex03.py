@@ -15,7 +15,6 @@ different advice.
 
 from __future__ import annotations
 
-import dataclasses
 from functools import cache
 
 import numpy as np
@@ -29,6 +28,7 @@ from lib.fitting import chinchilla_objective, fit_chinchilla, fit_chinchilla_gri
 from lib.fitting.objective import HuberObjective
 from lib.laws import CHINCHILLA, CHINCHILLA_UNROUNDED, EPOCH_REPLICATION, KAPLAN, ChinchillaLaw
 from lib.models import GOPHER_BUDGET, model
+from lib.powerlaw import FloatOrArray
 
 __all__ = [
     "SUBSET_MAX_FLOPS",
@@ -77,6 +77,15 @@ _EXCESS_RTOL = 1e-2
 # The polish of Question 1's hints: L-BFGS-B from the student's constants, tight tolerances.
 _POLISH = {"maxiter": 1000, "ftol": 1e-15, "gtol": 1e-10}
 _TWO_ND_HINT = "Training costs C = 6 N D FLOPs, not 2 N D (2 N per token is the forward pass alone)."
+
+_Constants = tuple[float, float, float, float, float]
+"""A law's ``(E, A, B, alpha, beta)``, the order of `ChinchillaLaw`'s fields."""
+
+
+def _pair(split: tuple[FloatOrArray, FloatOrArray]) -> tuple[float, float]:
+    """An ``(N, D)`` split of one budget (a scalar, so two floats) as a pair of floats."""
+    N, D = split
+    return float(N), float(D)
 
 
 def subset() -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
@@ -182,11 +191,11 @@ def _polished_objective(law: ChinchillaLaw) -> float:
     return float(result.fun)
 
 
-def _reordered(values: tuple[float, ...]) -> list[tuple[tuple[float, ...], str]]:
+def _reordered(values: _Constants) -> list[tuple[_Constants, str]]:
     """The student's five numbers read in other plausible orders, with what went wrong."""
     E, A, B, alpha, beta = values
     order = "store (E, A, B, alpha, beta) in that order"
-    candidates = [
+    candidates: list[tuple[_Constants, str]] = [
         ((E, B, A, beta, alpha), f"A and B are swapped, and so are alpha and beta: {order}."),
         ((E, B, A, alpha, beta), f"A and B are swapped: {order}."),
         ((E, A, B, beta, alpha), f"alpha and beta are swapped: {order}."),
@@ -230,7 +239,7 @@ def q1(fitted: object) -> None:
     for other, hint in known:
         if _same_exponents(law, other):
             grading.fail(question, hint)
-    for values, hint in _reordered(dataclasses.astuple(law)[:5]):
+    for values, hint in _reordered((law.E, law.A, law.B, law.alpha, law.beta)):
         if min(values) > 0 and np.all(np.isfinite(values)):
             reordered = ChinchillaLaw(*values)
             if _objective(reordered) <= best * (1 + _OBJECTIVE_RTOL):
@@ -285,14 +294,14 @@ def q2(single_ratio: object) -> None:
 
 def _swapped_exponents(law: ChinchillaLaw, C: float) -> tuple[float, float]:
     """N_opt with the exponents a and b swapped: ``N = G (C/6)**b``, ``D = C / (6 N)``."""
-    N_opt = law.optimal_allocation(C)[0] * (C / 6.0) ** (law.exponents[1] - law.exponents[0])
+    N_opt = float(law.optimal_allocation(C)[0]) * (C / 6.0) ** (law.exponents[1] - law.exponents[0])
     return N_opt, C / (6.0 * N_opt)
 
 
 def q3(N_D: object) -> None:
     """Compute-optimal (N, D) at `BUDGET` under the published law `CHINCHILLA`."""
-    expected = CHINCHILLA.optimal_allocation(BUDGET)
-    two_nd = CHINCHILLA.optimal_allocation(3 * BUDGET)  # C = 2ND is C' = 6ND with C' = 3C
+    expected = _pair(CHINCHILLA.optimal_allocation(BUDGET))
+    two_nd = _pair(CHINCHILLA.optimal_allocation(3 * BUDGET))  # C = 2ND is C' = 6ND with C' = 3C
     grading.check_array(
         "Question 3",
         N_D,
@@ -308,19 +317,19 @@ def q3(N_D: object) -> None:
                 "D_opt like C**b with b = alpha / (alpha + beta).",
             ),
             (
-                KAPLAN.allocation(BUDGET),
+                _pair(KAPLAN.allocation(BUDGET)),
                 "That is Kaplan's rule (N ∝ C**0.73); this question uses the Chinchilla law.",
             ),
             (
-                CHINCHILLA_UNROUNDED.optimal_allocation(BUDGET),
+                _pair(CHINCHILLA_UNROUNDED.optimal_allocation(BUDGET)),
                 "Those come from the unrounded exponents; this question uses CHINCHILLA as printed.",
             ),
             (
-                EPOCH_REPLICATION.optimal_allocation(BUDGET),
+                _pair(EPOCH_REPLICATION.optimal_allocation(BUDGET)),
                 "Those come from the replication's refit; this question uses CHINCHILLA as printed.",
             ),
             (
-                best_fit().optimal_allocation(BUDGET),
+                _pair(best_fit().optimal_allocation(BUDGET)),
                 "Those come from your fit of Question 1; this question uses CHINCHILLA as printed.",
             ),
         ],
@@ -331,7 +340,7 @@ def q3(N_D: object) -> None:
 
 def _gopher_factors(law: ChinchillaLaw, C: float) -> tuple[float, float]:
     gopher = model("Gopher")
-    N_opt, D_opt = law.optimal_allocation(C)
+    N_opt, D_opt = _pair(law.optimal_allocation(C))
     return gopher.parameters / N_opt, D_opt / gopher.tokens
 
 
@@ -372,7 +381,7 @@ def q4(factors: object) -> None:
 
 def _token_ratio(law: ChinchillaLaw) -> float:
     N, D = PROPOSAL
-    N_opt, D_opt = law.optimal_allocation(training_flops(N, D))
+    N_opt, D_opt = _pair(law.optimal_allocation(training_flops(N, D)))
     return (D / N) / (D_opt / N_opt)
 
 
@@ -381,7 +390,7 @@ def q5(ratio: object) -> None:
     question = "Question 5"
     expected = _token_ratio(EPOCH_REPLICATION)
     N, D = PROPOSAL
-    N_kaplan, D_kaplan = KAPLAN.allocation(training_flops(N, D))
+    N_kaplan, D_kaplan = _pair(KAPLAN.allocation(training_flops(N, D)))
     grading.require_answer(question, ratio)
     try:
         value = float(ratio)  # type: ignore[arg-type]
@@ -437,7 +446,7 @@ def q6(excess_loss: object) -> None:
                 "That uses the published law CHINCHILLA; this question uses EPOCH_REPLICATION.",
             ),
             (
-                EPOCH_REPLICATION.loss(*PROPOSAL),
+                float(EPOCH_REPLICATION.loss(*PROPOSAL)),
                 "That is the proposal's loss itself; subtract the loss at the optimum of the same compute.",
             ),
             (

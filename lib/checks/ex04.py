@@ -9,6 +9,8 @@ consistency. Every expected value and every planted mistake is computed here fro
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import numpy as np
 
 from lib import datalimits, hardware
@@ -44,10 +46,30 @@ UTILISATION = 0.4
 UNIQUE_TOKENS = 1e12
 """A pool of unique tokens the team has for its domain (Question 4 and 5)."""
 
-CLAIM = {"params": 70e9, "tokens": 15e12, "n_gpus": 1024, "days": 10.0, "gpu": "H100"}
+
+class _Claim(TypedDict):
+    params: float
+    tokens: float
+    n_gpus: int
+    days: float
+    gpu: str
+
+
+CLAIM: _Claim = {"params": 70e9, "tokens": 15e12, "n_gpus": 1024, "days": 10.0, "gpu": "H100"}
 """A made-up claim for Question 7: a dense 70B model on 15T tokens in 10 days on 1,024 H100."""
 
 _DEEPSEEK = hardware.reported_runs()["DeepSeek-V3"]
+
+
+def _reported(value: float | None, field: str) -> float:
+    """A field of `_DEEPSEEK` that may be empty in ``reported_runs.csv`` but is given for DeepSeek-V3."""
+    if value is None:
+        raise ValueError(f"reported_runs.csv gives no {field} for DeepSeek-V3")
+    return value
+
+
+_DEEPSEEK_GPU_HOURS = _reported(_DEEPSEEK.gpu_hours, "gpu_hours")
+_DEEPSEEK_GPU_HOURS_TOTAL = _reported(_DEEPSEEK.gpu_hours_total, "gpu_hours_total")
 
 
 def _peak(name: str = GPU_NAME) -> float:
@@ -206,7 +228,7 @@ def _deepseek_util(
     params: float = _DEEPSEEK.active_params,
     peak: float | None = None,
     per: float = 6.0,
-    hours: float = _DEEPSEEK.gpu_hours,
+    hours: float = _DEEPSEEK_GPU_HOURS,
 ) -> float:
     flops = per * params * _DEEPSEEK.tokens
     return flops / (hours * hardware.SECONDS_PER_HOUR * (_peak("H800") if peak is None else peak))
@@ -230,10 +252,10 @@ def q6(utilisation: object) -> None:
                 "with the 37B active per token.",
             ),
             (
-                _deepseek_util(hours=_DEEPSEEK.gpu_hours_total),
-                f"That uses all {_DEEPSEEK.gpu_hours_total / 1e6:.3f}M GPU-hours; the "
+                _deepseek_util(hours=_DEEPSEEK_GPU_HOURS_TOTAL),
+                f"That uses all {_DEEPSEEK_GPU_HOURS_TOTAL / 1e6:.3f}M GPU-hours; the "
                 f"{_DEEPSEEK.tokens / 1e12:.1f}T tokens are pre-training only: "
-                f"{_DEEPSEEK.gpu_hours / 1e6:.3f}M GPU-hours (run.gpu_hours).",
+                f"{_DEEPSEEK_GPU_HOURS / 1e6:.3f}M GPU-hours (run.gpu_hours).",
             ),
             (
                 _deepseek_util(peak=_sparse_peak("H800")),

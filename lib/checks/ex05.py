@@ -82,17 +82,22 @@ def _aware(demand: float = SERVED) -> tuple[float, float]:
     return float(N), float(D)
 
 
+def _lifetime(N: float, D_train: float, D_inference: float = SERVED) -> float:
+    """`lifetime_flops` of one model, a float."""
+    return float(lifetime_flops(N, D_train, D_inference))
+
+
 def q1(lifetime: object) -> None:
     """Lifetime FLOPs of Chinchilla's choice for `BUDGET`, serving `SERVED` tokens."""
     N, D = _chinchilla_choice()
     grading.check_number(
         "Question 1",
         lifetime,
-        lifetime_flops(N, D, SERVED),
+        _lifetime(N, D),
         rtol=1e-3,
         mistakes=[
             (
-                lifetime_flops(N, D, 3 * SERVED),
+                _lifetime(N, D, 3 * SERVED),
                 "That counts 6 N FLOPs per inference token; serving is a forward pass only, 2 N per token.",
             ),
             (2 * N * SERVED, "That is the serving cost alone: add the training cost 6 N D."),
@@ -117,11 +122,11 @@ def q2(N_D: object) -> None:
     N, D = grading.as_numbers(question, N_D, (2,), positive=True)
     N_opt, D_opt = _aware()
     target = target_loss()
-    best = lifetime_flops(N_opt, D_opt, SERVED)
+    best = _lifetime(N_opt, D_opt)
     on_curve = CHINCHILLA.model_term(N) < target - CHINCHILLA.E
-    D_star = iso_loss_tokens(CHINCHILLA, N, target) if on_curve else None
+    D_star = float(iso_loss_tokens(CHINCHILLA, N, target)) if on_curve else None
     reaches = D_star is not None and abs(D / D_star - 1) <= _TOKENS_RTOL
-    if reaches and lifetime_flops(N, D_star, SERVED) <= best * (1 + _LIFETIME_RTOL):
+    if reaches and D_star is not None and _lifetime(N, D_star) <= best * (1 + _LIFETIME_RTOL):
         grading.passed(question)
         return
     N_c, _ = _chinchilla_choice()
@@ -163,7 +168,7 @@ def q3(saving: object) -> None:
     """The fraction of lifetime FLOPs the inference-aware model saves over Chinchilla's choice."""
     N_c, D_c = _chinchilla_choice()
     N, D = _aware()
-    chinchilla, aware = lifetime_flops(N_c, D_c, SERVED), lifetime_flops(N, D, SERVED)
+    chinchilla, aware = _lifetime(N_c, D_c), _lifetime(N, D)
     expected = 1 - aware / chinchilla
     N6, D6 = _aware(3 * SERVED)
     grading.check_number(
@@ -180,7 +185,7 @@ def q3(saving: object) -> None:
                 "That compares training costs only: include serving on both sides.",
             ),
             (
-                1 - lifetime_flops(N6, D6, 3 * SERVED) / lifetime_flops(N_c, D_c, 3 * SERVED),
+                1 - _lifetime(N6, D6, 3 * SERVED) / _lifetime(N_c, D_c, 3 * SERVED),
                 "That uses 6 N FLOPs per inference token; serving costs 2 N per token.",
             ),
             (aware / chinchilla, "That is the ratio of the two costs; the saving is 1 minus it."),
