@@ -13,7 +13,17 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["finite", "positive", "nonnegative", "fraction", "scalar", "integer", "same_shape", "as_output"]
+__all__ = [
+    "finite",
+    "positive",
+    "nonnegative",
+    "fraction",
+    "scalar",
+    "integer",
+    "same_shape",
+    "runs",
+    "as_output",
+]
 
 
 def _first_offender(values: NDArray[np.float64], bad: NDArray[np.bool_]) -> float:
@@ -98,6 +108,23 @@ def same_shape(**arrays: NDArray[np.float64]) -> None:
     if len(set(shapes.values())) > 1:
         described = ", ".join(f"{name} {shape}" for name, shape in shapes.items())
         raise ValueError(f"arrays must have the same shape, got {described}")
+
+
+def runs(minimum: int, purpose: str = "", **columns: ArrayLike) -> tuple[NDArray[np.float64], ...]:
+    """Return the named columns of a set of runs as positive 1-d float arrays, or raise.
+
+    The columns must have one shape and at least `minimum` rows; `purpose` ends the
+    message of a set that is too small (``" to fit 5 parameters"``).
+    """
+    arrays = {name: positive(x, name) for name, x in columns.items()}
+    same_shape(**arrays)
+    first = next(iter(arrays.values()))
+    if first.ndim != 1:
+        *others, last = arrays
+        raise ValueError(f"{', '.join(others)} and {last} must be 1-d arrays, got shape {first.shape}")
+    if first.size < minimum:
+        raise ValueError(f"need at least {minimum} runs{purpose}, got {first.size}")
+    return tuple(arrays.values())
 
 
 def as_output(values: NDArray[np.float64] | float) -> float | NDArray[np.float64]:

@@ -474,10 +474,8 @@ class KaplanLaw:
 
         Parameters
         ----------
-        N : array_like
-            Non-embedding parameters (positive).
-        L : array_like
-            Target loss in nats/token, above the model's converged loss.
+        N, L : array_like
+            As in `steps_to_loss`.
 
         Returns
         -------

@@ -271,7 +271,7 @@ def fit_power_law_with_floor(X: ArrayLike, L: ArrayLike) -> PowerLaw:
     Parameters
     ----------
     X, L : array_like
-        Positive 1-d arrays of the same length, at least 3 points with distinct `X`.
+        As in `fit_power_law`, but at least 3 points.
 
     Returns
     -------

@@ -21,42 +21,10 @@ Besiroglu, Erdil, Barnett and You 2024, "Chinchilla Scaling: A replication attem
 arXiv:2404.10102.
 """
 
-from lib.fitting.approach3 import (
-    ChinchillaFit,
-    absent_terms,
-    fit_chinchilla,
-    fit_chinchilla_grid,
-    log_residuals,
-    paper_grid,
-)
-from lib.fitting.approaches12 import (
-    EnvelopeFit,
-    IsoFlopFit,
-    IsoFlopProfile,
-    approach1_envelope,
-    approach2_isoflop,
-    isoflop_groups,
-)
-from lib.fitting.bootstrap import AllocationInterval, BootstrapResult, Interval, bootstrap_chinchilla
-from lib.fitting.objective import PARAMETER_NAMES, chinchilla_objective
+from lib.fitting import approach3, approaches12, bootstrap, objective
+from lib.fitting.approach3 import *
+from lib.fitting.approaches12 import *
+from lib.fitting.bootstrap import *
+from lib.fitting.objective import *
 
-__all__ = [
-    "PARAMETER_NAMES",
-    "ChinchillaFit",
-    "Interval",
-    "AllocationInterval",
-    "BootstrapResult",
-    "EnvelopeFit",
-    "IsoFlopProfile",
-    "IsoFlopFit",
-    "chinchilla_objective",
-    "fit_chinchilla",
-    "absent_terms",
-    "log_residuals",
-    "paper_grid",
-    "fit_chinchilla_grid",
-    "bootstrap_chinchilla",
-    "approach1_envelope",
-    "approach2_isoflop",
-    "isoflop_groups",
-]
+__all__ = [*objective.__all__, *approach3.__all__, *bootstrap.__all__, *approaches12.__all__]

@@ -29,20 +29,6 @@ __all__ = [
 ]
 
 
-def _compute_runs(
-    N: ArrayLike, C: ArrayLike, loss: ArrayLike, minimum: int
-) -> tuple[NDArray, NDArray, NDArray]:
-    N = _validate.positive(N, "N")
-    C = _validate.positive(C, "C")
-    loss = _validate.positive(loss, "loss")
-    _validate.same_shape(N=N, C=C, loss=loss)
-    if N.ndim != 1:
-        raise ValueError(f"N, C and loss must be 1-d arrays, got shape {N.shape}")
-    if N.size < minimum:
-        raise ValueError(f"need at least {minimum} runs, got {N.size}")
-    return N, C, loss
-
-
 class _AllocationExponents:
     """The exponents of fitted ``N_opt ∝ C**a`` and ``D_opt ∝ C**b`` laws (``N_law``, ``D_law``)."""
 
@@ -118,7 +104,7 @@ def approach1_envelope(N: ArrayLike, C: ArrayLike, loss: ArrayLike, *, n_bins: i
     >>> fit.N_opt.tolist(), round(fit.a, 3)
     ([100000000.0, 2000000000.0], 0.651)
     """
-    N, C, loss = _compute_runs(N, C, loss, minimum=2)
+    N, C, loss = _validate.runs(2, N=N, C=C, loss=loss)
     n_bins = _validate.integer(n_bins, "n_bins", 2)
     log_C = np.log(C)
     edges = np.linspace(log_C.min(), log_C.max(), n_bins + 1)
@@ -339,7 +325,7 @@ def approach2_isoflop(
     >>> round(fit.a, 2), round(law.exponents[0], 2)
     (0.51, 0.51)
     """
-    N, C, loss = _compute_runs(N, C, loss, minimum=3)
+    N, C, loss = _validate.runs(3, N=N, C=C, loss=loss)
     min_runs = _validate.integer(min_runs, "min_runs", 3)
     if budgets is None:
         labels = isoflop_groups(C, min_runs=min_runs)

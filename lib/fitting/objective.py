@@ -143,14 +143,7 @@ def _huber(r: NDArray, delta: float) -> NDArray:
 
 
 def _runs(N: ArrayLike, D: ArrayLike, loss: ArrayLike) -> tuple[NDArray, NDArray, NDArray]:
-    N = _validate.positive(N, "N")
-    D = _validate.positive(D, "D")
-    loss = _validate.positive(loss, "loss")
-    _validate.same_shape(N=N, D=D, loss=loss)
-    if N.ndim != 1:
-        raise ValueError(f"N, D and loss must be 1-d arrays, got shape {N.shape}")
-    if N.size < _N_PARAMS:
-        raise ValueError(f"need at least {_N_PARAMS} runs to fit 5 parameters, got {N.size}")
+    N, D, loss = _validate.runs(_N_PARAMS, f" to fit {_N_PARAMS} parameters", N=N, D=D, loss=loss)
     for name, values in (("N", N), ("D", D)):
         if np.unique(values).size < 2:
             raise ValueError(f"{name} must contain at least 2 distinct values")

@@ -83,45 +83,11 @@ Usage::
     python -m lib.grader submissions/ --csv grades.csv --release exercises/
 """
 
-from lib.grader.cli import main
-from lib.grader.report import format_result, format_summary, write_csv
-from lib.grader.restore import (
-    default_release,
-    identify_exercise,
-    lib_preamble,
-    parse_check_cell,
-    record_line,
-    restore_check_cells,
-)
-from lib.grader.results import (
-    ANSWERS_NAME,
-    NOT_RECORDED,
-    CellProblem,
-    CheckCall,
-    GradingError,
-    NotebookResult,
-    QuestionResult,
-)
-from lib.grader.run import describe_failure, grade
+from lib.grader import cli, report, restore, results, run
+from lib.grader.cli import *
+from lib.grader.report import *
+from lib.grader.restore import *
+from lib.grader.results import *
+from lib.grader.run import *
 
-__all__ = [
-    "ANSWERS_NAME",
-    "NOT_RECORDED",
-    "CellProblem",
-    "CheckCall",
-    "GradingError",
-    "NotebookResult",
-    "QuestionResult",
-    "default_release",
-    "describe_failure",
-    "format_result",
-    "format_summary",
-    "grade",
-    "identify_exercise",
-    "lib_preamble",
-    "main",
-    "parse_check_cell",
-    "record_line",
-    "restore_check_cells",
-    "write_csv",
-]
+__all__ = [*results.__all__, *restore.__all__, *run.__all__, *report.__all__, *cli.__all__]

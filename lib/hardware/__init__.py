@@ -31,59 +31,11 @@ Hoffmann et al. 2022, arXiv:2203.15556, §3.3 (the compute-optimal frontier used
 `gpus_where_doubling_gains_less_than`).
 """
 
-from lib.hardware.energy import PUE_GOOGLE_2023, PUE_INDUSTRY_2023, energy_mwh, training_cost
-from lib.hardware.gpus import (
-    GPT4_FLOPS_ESTIMATES,
-    GPU,
-    LLAMA3_405B_MFU,
-    SUPERCOMPUTER_FLOPS,
-    ReportedRun,
-    gpu,
-    gpu_table,
-    reported_runs,
-)
-from lib.hardware.training_time import (
-    DAYS_PER_YEAR,
-    SECONDS_PER_DAY,
-    SECONDS_PER_HOUR,
-    flops_from_cluster,
-    flops_from_gpu_hours,
-    gpu_hours,
-    implied_utilisation,
-    required_gpus,
-    training_days,
-    training_time,
-)
-from lib.hardware.utilisation import (
-    ESSAY_BERT_UTILISATION,
-    UtilisationModel,
-    gpus_where_doubling_gains_less_than,
-)
+from lib.hardware import energy, gpus, utilisation
+from lib.hardware import training_time as _training_time  # `training_time` names its function
+from lib.hardware.energy import *
+from lib.hardware.gpus import *
+from lib.hardware.training_time import *
+from lib.hardware.utilisation import *
 
-__all__ = [
-    "SECONDS_PER_HOUR",
-    "SECONDS_PER_DAY",
-    "DAYS_PER_YEAR",
-    "PUE_GOOGLE_2023",
-    "PUE_INDUSTRY_2023",
-    "SUPERCOMPUTER_FLOPS",
-    "GPT4_FLOPS_ESTIMATES",
-    "LLAMA3_405B_MFU",
-    "GPU",
-    "gpu_table",
-    "gpu",
-    "ReportedRun",
-    "reported_runs",
-    "training_time",
-    "training_days",
-    "gpu_hours",
-    "flops_from_gpu_hours",
-    "flops_from_cluster",
-    "required_gpus",
-    "implied_utilisation",
-    "UtilisationModel",
-    "ESSAY_BERT_UTILISATION",
-    "gpus_where_doubling_gains_less_than",
-    "energy_mwh",
-    "training_cost",
-]
+__all__ = [*gpus.__all__, *_training_time.__all__, *utilisation.__all__, *energy.__all__]

@@ -102,12 +102,8 @@ def gpu_hours(flops: ArrayLike, peak_flops_per_gpu: ArrayLike, utilisation: Arra
 
     Parameters
     ----------
-    flops : array_like
-        Training compute in FLOPs (positive).
-    peak_flops_per_gpu : array_like
-        Dense peak FLOP/s of one GPU.
-    utilisation : array_like
-        In (0, 1].
+    flops, peak_flops_per_gpu, utilisation : array_like
+        As in `training_time`.
 
     Returns
     -------
@@ -132,10 +128,8 @@ def flops_from_gpu_hours(
     ----------
     gpu_hours : array_like
         GPU-hours (positive).
-    peak_flops_per_gpu : array_like
-        Dense peak FLOP/s of one GPU.
-    utilisation : array_like
-        In (0, 1].
+    peak_flops_per_gpu, utilisation : array_like
+        As in `training_time`.
 
     Returns
     -------
@@ -162,15 +156,13 @@ def flops_from_cluster(
     ----------
     n_gpus, days : array_like
         Cluster size and run length in days (positive).
-    peak_flops_per_gpu : array_like
-        Dense peak FLOP/s of one GPU.
-    utilisation : array_like
-        In (0, 1].
+    peak_flops_per_gpu, utilisation : array_like
+        As in `training_time`.
 
     Returns
     -------
     float or ndarray
-        FLOPs.
+        FLOPs: `flops_from_gpu_hours` of ``n_gpus × days × 24`` GPU-hours.
 
     Examples
     --------
@@ -189,14 +181,10 @@ def required_gpus(
 
     Parameters
     ----------
-    flops : array_like
-        Training compute in FLOPs (positive).
     days : array_like
         Deadline in days (positive).
-    peak_flops_per_gpu : array_like
-        Dense peak FLOP/s of one GPU.
-    utilisation : array_like
-        In (0, 1].
+    flops, peak_flops_per_gpu, utilisation : array_like
+        As in `training_time`.
 
     Returns
     -------

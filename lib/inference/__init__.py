@@ -25,48 +25,10 @@ Snell et al. 2024, "Scaling LLM Test-Time Compute Optimally can be More Effectiv
 Scaling Model Parameters", arXiv:2408.03314: a FLOPs-matched comparison with a 14× larger model.
 """
 
-from lib.inference.allocation import (
-    chinchilla_allocation_for_loss,
-    compute_optimal_tokens,
-    implied_inference_tokens,
-    inference_aware_allocation,
-    inference_aware_allocation_by_cost,
-    iso_loss_tokens,
-    lifetime_saving,
-    reducible_loss,
-)
-from lib.inference.lifetime import cost_per_flop, lifetime_cost, lifetime_flops
-from lib.inference.sampling import (
-    beta_coverage,
-    coverage,
-    exp_power_coverage,
-    fit_exp_power_coverage,
-    mean_coverage,
-    samples_needed,
-    verified_accuracy,
-)
-from lib.inference.tradeoffs import JONES_TRADEOFF, TrainTestTradeoff, flops_matched_samples
+from lib.inference import allocation, lifetime, sampling, tradeoffs
+from lib.inference.allocation import *
+from lib.inference.lifetime import *
+from lib.inference.sampling import *
+from lib.inference.tradeoffs import *
 
-__all__ = [
-    "lifetime_flops",
-    "lifetime_cost",
-    "cost_per_flop",
-    "reducible_loss",
-    "iso_loss_tokens",
-    "compute_optimal_tokens",
-    "chinchilla_allocation_for_loss",
-    "inference_aware_allocation",
-    "inference_aware_allocation_by_cost",
-    "implied_inference_tokens",
-    "lifetime_saving",
-    "coverage",
-    "mean_coverage",
-    "beta_coverage",
-    "exp_power_coverage",
-    "fit_exp_power_coverage",
-    "verified_accuracy",
-    "samples_needed",
-    "TrainTestTradeoff",
-    "JONES_TRADEOFF",
-    "flops_matched_samples",
-]
+__all__ = [*lifetime.__all__, *allocation.__all__, *sampling.__all__, *tradeoffs.__all__]

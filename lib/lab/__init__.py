@@ -38,86 +38,12 @@ Kingma and Ba 2015, "Adam: A Method for Stochastic Optimization", arXiv:1412.698
 Algorithm 1.
 """
 
-from lib.lab.cli import main
-from lib.lab.ledger import BudgetExceeded, Estimate, Lab, Ledger, Run
-from lib.lab.model import (
-    Model,
-    expected_loss,
-    hidden_size,
-    init_model,
-    log_probs,
-    loss_and_gradients,
-    n_params,
-    width_for_params,
-)
-from lib.lab.source import NOISE, ORDER, SEED, VOCAB, ZIPF, MarkovSource, markov_source
-from lib.lab.sweep import (
-    COLUMNS,
-    QUICK_BUDGETS,
-    SHIPPED_SWEEP,
-    SWEEP_BUDGETS,
-    TOKENS_PER_PARAM_GUESS,
-    WIDTHS,
-    WINDOW,
-    SweepPoint,
-    SweepRuns,
-    load_sweep,
-    run_sweep,
-    sweep_plan,
-    window,
-)
-from lib.lab.training import (
-    LR_BATCH_EXPONENT,
-    LR_SCALE,
-    LR_WIDTH_EXPONENT,
-    Adam,
-    Schedule,
-    TrainResult,
-    schedule,
-    train,
-)
+from lib.lab import cli, ledger, model, source, sweep, training
+from lib.lab.cli import *
+from lib.lab.ledger import *
+from lib.lab.model import *
+from lib.lab.source import *
+from lib.lab.sweep import *
+from lib.lab.training import *
 
-__all__ = [
-    "VOCAB",
-    "ORDER",
-    "ZIPF",
-    "NOISE",
-    "SEED",
-    "WIDTHS",
-    "SWEEP_BUDGETS",
-    "QUICK_BUDGETS",
-    "WINDOW",
-    "TOKENS_PER_PARAM_GUESS",
-    "window",
-    "SHIPPED_SWEEP",
-    "COLUMNS",
-    "MarkovSource",
-    "markov_source",
-    "hidden_size",
-    "n_params",
-    "width_for_params",
-    "Model",
-    "init_model",
-    "loss_and_gradients",
-    "log_probs",
-    "expected_loss",
-    "LR_SCALE",
-    "LR_WIDTH_EXPONENT",
-    "LR_BATCH_EXPONENT",
-    "Schedule",
-    "schedule",
-    "TrainResult",
-    "Adam",
-    "train",
-    "BudgetExceeded",
-    "Run",
-    "Estimate",
-    "Ledger",
-    "Lab",
-    "SweepPoint",
-    "sweep_plan",
-    "SweepRuns",
-    "load_sweep",
-    "run_sweep",
-    "main",
-]
+__all__ = [*source.__all__, *model.__all__, *training.__all__, *ledger.__all__, *sweep.__all__, *cli.__all__]

@@ -22,25 +22,13 @@ from lib import _validate
 from lib.compute import training_flops
 from lib.lab.model import init_model, loss_and_gradients, n_params
 from lib.lab.source import SEED, MarkovSource, markov_source
-from lib.lab.training import Adam, TrainResult, schedule, train
+from lib.lab.training import Adam, Run, TrainResult, schedule, train
 
 __all__ = ["BudgetExceeded", "Run", "Estimate", "Ledger", "Lab"]
 
 
 class BudgetExceeded(ValueError):
     """A run would spend more FLOPs than the lab has left."""
-
-
-@dataclass(frozen=True)
-class Run:
-    """One finished run, as the ledger records it (N, D, C in parameters, tokens, FLOPs)."""
-
-    width: int
-    N: int
-    D: int
-    C: float
-    loss: float
-    seconds: float
 
 
 @dataclass(frozen=True)

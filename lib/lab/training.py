@@ -109,8 +109,24 @@ def schedule(width: int, tokens: int) -> Schedule:
 
 
 @dataclass(frozen=True)
-class TrainResult:
-    """The outcome of one training run.
+class Run:
+    """One finished run, as the ledger records it (N, D, C in parameters, tokens, FLOPs).
+
+    Defined here, as the part of a `TrainResult` that `lib.lab.ledger` keeps, and exported
+    from there.
+    """
+
+    width: int
+    N: int
+    D: int
+    C: float
+    loss: float
+    seconds: float
+
+
+@dataclass(frozen=True)
+class TrainResult(Run):
+    """The outcome of one training run: its `Run` record, the learning curve and the weights.
 
     Attributes
     ----------
@@ -128,12 +144,6 @@ class TrainResult:
         The trained weights.
     """
 
-    width: int
-    N: int
-    D: int
-    C: float
-    loss: float
-    seconds: float
     curve: tuple[tuple[int, float], ...]
     model: Model
 

@@ -17,41 +17,10 @@ Kaplan et al. 2020, "Scaling Laws for Neural Language Models", arXiv:2001.08361,
 Sardana et al. 2024, "Beyond Chinchilla-Optimal", arXiv:2401.00448 (the inference explorer).
 """
 
-from lib.widgets.inference_aware import (
-    INFERENCE_TOKEN_RANGE,
-    SARDANA_REFERENCE_N,
-    default_inference_target,
-    inference_explorer,
-    inference_figure,
-    update_inference_figure,
-)
-from lib.widgets.lnd import LND_BUDGET_RANGE, lnd_explorer, lnd_figure, update_lnd_figure
-from lib.widgets.power_law import power_law_explorer, power_law_figure, update_power_law_figure
-from lib.widgets.training_run import (
-    TRAINING_RUN_DEFAULTS,
-    TRAINING_RUN_RANGES,
-    training_run_explorer,
-    training_run_figure,
-    update_training_run_figure,
-)
+from lib.widgets import inference_aware, lnd, power_law, training_run
+from lib.widgets.inference_aware import *
+from lib.widgets.lnd import *
+from lib.widgets.power_law import *
+from lib.widgets.training_run import *
 
-__all__ = [
-    "power_law_figure",
-    "update_power_law_figure",
-    "power_law_explorer",
-    "LND_BUDGET_RANGE",
-    "lnd_figure",
-    "update_lnd_figure",
-    "lnd_explorer",
-    "TRAINING_RUN_DEFAULTS",
-    "TRAINING_RUN_RANGES",
-    "training_run_figure",
-    "update_training_run_figure",
-    "training_run_explorer",
-    "SARDANA_REFERENCE_N",
-    "INFERENCE_TOKEN_RANGE",
-    "default_inference_target",
-    "inference_figure",
-    "update_inference_figure",
-    "inference_explorer",
-]
+__all__ = [*power_law.__all__, *lnd.__all__, *training_run.__all__, *inference_aware.__all__]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import ipywidgets as ipw
 import matplotlib as mpl
@@ -181,6 +181,43 @@ def prepared_for_redraws(fig: Figure, gids: set[str]) -> Figure:
     dynamic += [text for text in fig.texts if text.get_gid() in gids]
     show_static_parts_as_one_image(fig, dynamic)
     return fig
+
+
+def log_slider_explorer(
+    fig: Figure,
+    update: Callable[[float], object],
+    value: float,
+    bounds: tuple[float, float],
+    description: str,
+    **options: object,
+) -> ipw.VBox:
+    """A base-10 log slider over `bounds` above `fig`: each move calls ``update(value)`` and shows `fig`.
+
+    The slider has no readout: the figure's title gives the value exactly, where the
+    readout would round it. `options` are further ``ipywidgets.FloatLogSlider`` arguments.
+    """
+    low, high = np.log10(bounds)
+    slider = ipw.FloatLogSlider(
+        value=value,
+        base=10,
+        min=low,
+        max=high,
+        step=0.01,
+        description=description,
+        readout=False,
+        continuous_update=True,
+        layout=ipw.Layout(width="60%"),
+        **options,
+    )
+    output = ipw.Output()
+
+    def redraw(_change: object = None) -> None:
+        update(slider.value)
+        show_png(output, fig)
+
+    slider.observe(redraw, names="value")
+    redraw()
+    return ipw.VBox([slider, output])
 
 
 def show_png(output: ipw.Output, fig: Figure) -> None:

@@ -16,7 +16,7 @@ from lib import _validate, inference
 from lib.laws import CHINCHILLA, ChinchillaLaw
 from lib.view import plotting
 from lib.view.formatting import count
-from lib.widgets.core import lines_by_gid, prepared_for_redraws, show_png, text_by_gid
+from lib.widgets.core import lines_by_gid, log_slider_explorer, prepared_for_redraws, text_by_gid
 
 __all__ = [
     "SARDANA_REFERENCE_N",
@@ -254,26 +254,12 @@ def inference_explorer(
     if target_loss is None:
         target_loss = default_inference_target(law)
     target_loss, D_inference = _check_inference_input(law, target_loss, D_inference)
-    low, high = np.log10(INFERENCE_TOKEN_RANGE)
-    slider = ipw.FloatLogSlider(
-        value=D_inference,
-        base=10,
-        min=low,
-        max=high,
-        step=0.01,
-        description="tokens served",
-        readout=False,  # the figure's title gives the demand exactly
-        continuous_update=True,
-        style={"description_width": "initial"},
-        layout=ipw.Layout(width="60%"),
-    )
-    output = ipw.Output()
     fig = _inference_explorer_figure(law, target_loss, D_inference)
-
-    def redraw(_change: object = None) -> None:
-        update_inference_figure(fig, slider.value, law, target_loss)
-        show_png(output, fig)
-
-    slider.observe(redraw, names="value")
-    redraw()
-    return ipw.VBox([slider, output])
+    return log_slider_explorer(
+        fig,
+        lambda value: update_inference_figure(fig, value, law, target_loss),
+        D_inference,
+        INFERENCE_TOKEN_RANGE,
+        "tokens served",
+        style={"description_width": "initial"},
+    )

@@ -23,7 +23,13 @@ from lib.laws import CHINCHILLA, KAPLAN, ChinchillaLaw
 from lib.models import GOPHER_BUDGET
 from lib.view import plotting
 from lib.view.formatting import count
-from lib.widgets.core import add_choice_markers, lines_by_gid, prepared_for_redraws, show_png, text_by_gid
+from lib.widgets.core import (
+    add_choice_markers,
+    lines_by_gid,
+    log_slider_explorer,
+    prepared_for_redraws,
+    text_by_gid,
+)
 
 __all__ = ["LND_BUDGET_RANGE", "lnd_figure", "update_lnd_figure", "lnd_explorer"]
 
@@ -233,25 +239,7 @@ def lnd_explorer(law: ChinchillaLaw = CHINCHILLA, budget: float = GOPHER_BUDGET)
         The slider above the figure; needs a running kernel to respond.
     """
     budget = _check_lnd_input(law, budget)
-    low, high = np.log10(LND_BUDGET_RANGE)
-    slider = ipw.FloatLogSlider(
-        value=budget,
-        base=10,
-        min=low,
-        max=high,
-        step=0.01,
-        description="budget C",
-        readout=False,  # the figure's title gives C exactly; the readout would round it
-        continuous_update=True,
-        layout=ipw.Layout(width="60%"),
-    )
-    output = ipw.Output()
     fig = _lnd_explorer_figure(law, budget)
-
-    def redraw(_change: object = None) -> None:
-        update_lnd_figure(fig, slider.value, law)
-        show_png(output, fig)
-
-    slider.observe(redraw, names="value")
-    redraw()
-    return ipw.VBox([slider, output])
+    return log_slider_explorer(
+        fig, lambda value: update_lnd_figure(fig, value, law), budget, LND_BUDGET_RANGE, "budget C"
+    )
