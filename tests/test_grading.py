@@ -79,9 +79,35 @@ def test_a_wrong_choice_says_why():
         grading.check_choice("Q", "a", "b", ["a", "b"], hints={"a": "Nothing new appears."})
 
 
-def test_check_true_fails_with_the_hint():
-    with pytest.raises(AssertionError, match="not correct yet. Sort it."):
-        grading.check_true("Q", [2, 1], False, "Sort it.")
+def test_fail_gives_the_hint_and_passed_says_correct(capsys):
+    with pytest.raises(AssertionError, match="Q: not correct yet. Sort it."):
+        grading.fail("Q", "Sort it.")
+    grading.passed("Q")
+    assert capsys.readouterr().out == "✔ Q: correct\n"
+
+
+def test_as_numbers_checks_shape_and_sign_and_uses_the_hint():
+    assert grading.as_numbers("Q", (1, 2.5), (2,), positive=True).tolist() == [1.0, 2.5]
+    with pytest.raises(AssertionError, match="expected 2 values in shape"):
+        grading.as_numbers("Q", [1.0], (2,))
+    with pytest.raises(AssertionError, match="expected positive numbers"):
+        grading.as_numbers("Q", [1.0, -2.0], (2,), positive=True)
+    with pytest.raises(AssertionError, match="Store N and D."):
+        grading.as_numbers("Q", "1 2", (2,), hint="Store N and D.")
+    with pytest.raises(AssertionError, match="not answered yet"):
+        grading.as_numbers("Q", ..., (2,), hint="Store N and D.")
+    with pytest.raises(AssertionError, match="powers overflow"):
+        grading.as_numbers("Q", [1.0, float("inf")], nonfinite_hint="powers overflow")
+
+
+def test_check_array_names_a_known_mistake(capsys):
+    mistakes = [([2.0, 1.0], "Reversed.")]
+    with pytest.raises(AssertionError, match="not correct yet. Reversed."):
+        grading.check_array("Q", [2.0, 1.0], [1.0, 2.0], mistakes=mistakes)
+    with pytest.raises(AssertionError, match="element 0 is 5"):
+        grading.check_array("Q", [5.0, 1.0], [1.0, 2.0], mistakes=mistakes, hint="Again.")
+    grading.check_array("Q", [1.0, 2.0], [1.0, 2.0], mistakes=mistakes)
+    assert "correct" in capsys.readouterr().out
 
 
 def test_check_number_refuses_a_zero_target_without_an_absolute_tolerance():
@@ -128,15 +154,6 @@ def test_a_wrong_array_is_rejected_with_a_reason(answer, message):
 def test_an_array_of_exact_or_numpy_numbers_passes(answer, capsys):
     grading.check_array("Q", answer, [13.0, 2.2, 102.0, 102.0])
     assert "correct" in capsys.readouterr().out
-
-
-def test_monotone_checks_the_direction(capsys):
-    grading.check_monotone("Q", [1, 2, 3], increasing=True)
-    assert "correct" in capsys.readouterr().out
-    with pytest.raises(AssertionError, match="should decrease at every step"):
-        grading.check_monotone("Q", [3, 2, 2], increasing=False)
-    with pytest.raises(AssertionError, match="at least 2 values"):
-        grading.check_monotone("Q", [3], increasing=False)
 
 
 def test_a_failed_check_shows_its_hint_but_not_the_source_of_the_check(capsys):

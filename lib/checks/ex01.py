@@ -11,8 +11,6 @@ from lib.literature import published_law
 from lib.powerlaw import PowerLaw
 from lib.synthetic import noisy_measurements
 
-__all__ = ["KAPLAN_ALPHA_N", "data_q2", "data_q3", "q1", "q2", "q3", "q4", "q5", "Q4_N"]
-
 KAPLAN_ALPHA_N = published_law("kaplan2020_N").alpha
 CHINCHILLA_MODEL_TERM = published_law("hoffmann2022_N").law
 Q4_N = 70e9  # Chinchilla's size (Hoffmann et al. 2022, Table 1)

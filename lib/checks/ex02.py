@@ -20,22 +20,6 @@ from lib.laws import LECTURE_SLIDE_E as SLIDE_E
 from lib.laws import LECTURE_TOY_POINTS as POINTS
 from lib.models import model
 
-__all__ = [
-    "POINTS",
-    "OPTIONS_Q2",
-    "BUDGET",
-    "GOPHER",
-    "CHINCHILLA_RUN",
-    "SLIDE_E",
-    "q1",
-    "q2",
-    "q3",
-    "q4",
-    "q5",
-    "q6",
-    "q7",
-]
-
 OPTIONS_Q2 = ("a", "b", "c", "d")
 """Question 2's options, one per point of `POINTS`, in order."""
 

@@ -30,26 +30,6 @@ from lib.laws import CHINCHILLA, CHINCHILLA_UNROUNDED, EPOCH_REPLICATION, KAPLAN
 from lib.models import GOPHER_BUDGET, model
 from lib.powerlaw import FloatOrArray
 
-__all__ = [
-    "SUBSET_MAX_FLOPS",
-    "POOR_START",
-    "BUDGET",
-    "GOPHER_BUDGET",
-    "PROPOSAL",
-    "OPTIONS_Q7",
-    "subset",
-    "objective",
-    "best_fit",
-    "single_start",
-    "q1",
-    "q2",
-    "q3",
-    "q4",
-    "q5",
-    "q6",
-    "q7",
-]
-
 SUBSET_MAX_FLOPS = 1.2e21
 """Question 1 fits the 240 replication runs trained with less compute than this (FLOPs).
 

@@ -18,22 +18,6 @@ from lib.compute import training_flops
 from lib.course import grading
 from lib.laws import CHINCHILLA
 
-__all__ = [
-    "GPU_NAME",
-    "BUDGET_GPU_DAYS",
-    "UTILISATION",
-    "UNIQUE_TOKENS",
-    "CLAIM",
-    "budget_flops",
-    "q1",
-    "q2",
-    "q3",
-    "q4",
-    "q5",
-    "q6",
-    "q7",
-]
-
 GPU_NAME = "H100"
 """The GPU of the budget (its dense BF16 peak is ``lib.hardware.gpu("H100").peak_dense_flops``)."""
 

@@ -20,23 +20,6 @@ from lib.inference import (
 )
 from lib.laws import CHINCHILLA
 
-__all__ = [
-    "BUDGET",
-    "SERVED",
-    "P_SAMPLE",
-    "RECALL",
-    "FALSE_POSITIVE_RATE",
-    "TARGET_ACCURACY",
-    "OPTIONS_Q6",
-    "target_loss",
-    "q1",
-    "q2",
-    "q3",
-    "q4",
-    "q5",
-    "q6",
-]
-
 BUDGET = 1e23
 """Training FLOPs of the reference model: the product must match its loss."""
 

@@ -19,8 +19,6 @@ from lib.course import grading
 from lib.fitting import fit_chinchilla
 from lib.laws import CHINCHILLA, ChinchillaLaw
 
-__all__ = ["FIT_UP_TO", "BUDGET", "TOLERANCE", "runs", "q1", "q2", "q3"]
-
 FIT_UP_TO = 1e11
 """The student fits the shipped sweep's profiles with budgets up to this (FLOPs)."""
 BUDGET = 5e11

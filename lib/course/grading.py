@@ -25,9 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 __all__ = [
     "check_number",
     "check_array",
-    "check_monotone",
     "check_choice",
-    "check_true",
     "require_answer",
     "as_number",
     "as_numbers",
@@ -326,27 +324,6 @@ def check_array(
     raise _fail(question, f"not correct yet: element {position} is {got:.4g}, not right. {hint}".rstrip())
 
 
-def check_monotone(question: str, answer: object, *, increasing: bool, hint: str = "") -> None:
-    """Check that a sequence of numbers strictly increases (or decreases).
-
-    Examples
-    --------
-    >>> check_monotone("Question 2", [3.0, 2.5, 2.1], increasing=False)
-    ✔ Question 2: correct
-    """
-    values = _as_real_array(question, answer).ravel()
-    if values.size < 2:
-        raise _fail(question, f"expected at least 2 values, got {values.size}.")
-    steps = np.diff(values)
-    ok = np.all(steps > 0) if increasing else np.all(steps < 0)
-    if not ok:
-        direction = "increase" if increasing else "decrease"
-        raise _fail(
-            question, f"not correct yet: the values should {direction} at every step. {hint}".rstrip()
-        )
-    _correct(question)
-
-
 def check_choice(
     question: str,
     answer: object,
@@ -385,20 +362,3 @@ def check_choice(
         return
     reason = (hints or {}).get(choice, "Re-read the options.")
     raise _fail(question, f"not correct yet (chose {choice!r}). {reason}")
-
-
-def check_true(question: str, answer: object, condition: bool, hint: str) -> None:
-    """Pass when `condition` holds for an answered `answer`; otherwise fail with `hint`.
-
-    Use it for shape checks (e.g. "the list is sorted", "the slope is negative") where the
-    condition is computed in the check function from the student's answer.
-
-    Examples
-    --------
-    >>> check_true("Question 3", [1, 2], True, "Sort the list.")
-    ✔ Question 3: correct
-    """
-    require_answer(question, answer)
-    if not condition:
-        raise _fail(question, f"not correct yet. {hint}")
-    _correct(question)
