@@ -14,7 +14,7 @@ READY := $(VENV)/.ready
 LIB_FILES := $(shell find lib -name '*.py' -o -name '*.csv' 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help book test lab grade exercises bench constraints clean
+.PHONY: help book check test lab grade exercises bench constraints clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -38,6 +38,10 @@ book: $(READY) _build/.lib-stamp ## build the website into _build/html (warnings
 	$(if $(filter true,$(CI)),rm -rf _build/.jupyter_cache)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at $(abspath _build/html/index.html)"
+
+# ruff runs as a test (tests/test_repo.py), so the marker-filtered run includes it.
+check: $(READY) ## the fast inner loop: lib unit tests and doctests, ruff, no kernels or browser (about a minute)
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "not slow and not browser and not kernel" $(PYTEST_OPTS)
 
 test: $(READY) ## run every test: lib, notebooks, exercises, grader, ruff, book, the site and JupyterLab in chromium
 	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_OPTS)

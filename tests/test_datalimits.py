@@ -80,7 +80,8 @@ def test_bad_input_raises_a_value_error_naming_the_argument(call, message):
 
 
 def test_stock_constants_are_the_secondary_figures():
-    # FACTS §6 [secondary]: ~300T tokens, 90 % CI 100T-1000T; window 2026-2032
+    # Villalobos et al. 2024, as quoted by secondary sources: ~300T tokens, 90 % CI 100T-1000T;
+    # exhaustion window 2026-2032
     assert TEXT_STOCK_TOKENS == 300e12 and TEXT_STOCK_INTERVAL == (100e12, 1000e12)
     assert EXHAUSTION_WINDOW == (2026, 2032)
 

@@ -1,4 +1,5 @@
-"""Tests for lib.datasets: the shipped Chinchilla runs are the replication's (FACTS.md §3)."""
+"""Tests for lib.datasets: the shipped Chinchilla runs are those of the replication
+(Besiroglu et al. 2024)."""
 
 from pathlib import Path
 

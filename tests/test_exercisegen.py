@@ -82,6 +82,7 @@ def test_markers_in_markdown_are_errors():
         exercisegen.make_exercise(nb)
 
 
+@pytest.mark.slow  # regenerates every exercise: about a minute
 def test_exercises_folder_is_fresh(capsys):
     status = exercisegen.main(["--check"])
     assert status == 0, capsys.readouterr().err

@@ -17,6 +17,8 @@ import pytest
 from lib import grader
 from lib.course import exercisegen
 
+pytestmark = pytest.mark.kernel  # the grader runs every notebook
+
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("ex*.ipynb"))
 

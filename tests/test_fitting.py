@@ -56,7 +56,7 @@ def _reference_grid_best(N, D, loss, starts, delta=1e-3):
     """min over starts of scipy's default L-BFGS-B on the paper's objective."""
     args = (np.log(N), np.log(D), np.log(loss), delta)
     # One OpenBLAS thread, as lib.fitting uses: SciPy's L-BFGS-B stalls on a threaded
-    # OpenBLAS when other processes are busy (scipy/scipy#22438)
+    # OpenBLAS when other processes are busy (https://github.com/scipy/scipy/issues/22438)
     with fitting.objective.one_blas_thread():
         results = [
             optimize.minimize(_reference_value_and_gradient, s, args=args, jac=True, method="L-BFGS-B")
@@ -93,7 +93,7 @@ def _synthetic_runs(law, seed, n=40, noise=0.02):
 
 
 def test_refit_of_the_240_runs_matches_the_replication_to_its_rounding(replication_fit):
-    # Besiroglu et al. 2024 (FACTS.md §3): E = 1.82, alpha = 0.35, beta = 0.37 as rounded in
+    # Besiroglu et al. 2024: E = 1.82, alpha = 0.35, beta = 0.37 as rounded in
     # the paper. Their A = 482.01 and B = 2085.43 come from a variant of the objective (the
     # notebook maximises a Huber likelihood with a fitted scale, starting from Hoffmann's
     # constants); the plain objective of App. D.2 has its optimum at A = 477.8, B = 2143,
@@ -131,6 +131,7 @@ def test_a_single_default_start_stops_short_of_the_optimum(replication_fit):
 # --- Oracles ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # an exhaustive grid: 15 s or more a seed
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_fit_is_at_least_as_good_as_an_exhaustive_grid_on_noisy_synthetic_runs(seed):
     N, D, loss = _synthetic_runs(EPOCH_REPLICATION, seed)

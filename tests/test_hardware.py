@@ -42,7 +42,7 @@ RUNS = reported_runs()
 
 
 def test_the_table_has_the_six_gpus_with_their_dense_peaks():
-    # FACTS §5: V100 125 (FP16), A100 312, H100 989.4, H200 = H100, B200 2250 (HGX, 1000 W);
+    # vendors' datasheets: V100 125 (FP16), A100 312, H100 989.4, H200 = H100, B200 2250 (HGX, 1000 W);
     # H800 inferred equal to the H100 (DeepSeek, arXiv:2505.09343 §4.1)
     peaks = {name: row.peak_dense_flops / 1e12 for name, row in gpu_table().items()}
     assert peaks == {"V100": 125, "A100": 312, "H100": 989.4, "H200": 989.4, "H800": 989.4, "B200": 2250}
@@ -192,7 +192,7 @@ def test_llama3_405b_model_card_gpu_hours_imply_less_than_the_measured_mfu():
 
 
 def test_deepseek_v3_implies_about_35_percent_of_bf16_peak():
-    # FACTS §11 (my arithmetic there): 6 x 37e9 x 14.8e12 ≈ 3.3e24 FLOP over 2.664M H800-hours
+    # arithmetic on DeepSeek-V3's Table 1: 6 x 37e9 x 14.8e12 ≈ 3.3e24 FLOP over 2.664M H800-hours
     # at 989 TFLOP/s ≈ 35 % of BF16 peak, ≈ 17 % of FP8 peak (twice BF16 on Hopper)
     run = RUNS["DeepSeek-V3"]
     assert run.flops_6nd == pytest.approx(3.29e24, rel=0.01)
@@ -243,8 +243,8 @@ def test_the_reported_runs_are_sane():
 
 
 def test_phi4_secondary_figures_are_consistent():
-    # FACTS §11 (secondary): 14.66B parameters, 9.8T tokens -> 6ND ≈ 8.6e23; 1,920 H100 for
-    # 21 days ≈ 0.97M GPU-hours, an implied utilisation near 25 %
+    # Microsoft's model card, read in copies (secondary): 14.66B parameters, 9.8T tokens
+    # -> 6ND ≈ 8.6e23; 1,920 H100 for 21 days ≈ 0.97M GPU-hours, an implied utilisation near 25 %
     run = RUNS["Phi-4 14B"]
     assert run.flops_6nd == pytest.approx(8.6e23, rel=0.01)
     assert run.gpu_hours == pytest.approx(1920 * 21 * 24)
@@ -252,7 +252,7 @@ def test_phi4_secondary_figures_are_consistent():
 
 
 def test_epochs_gpt4_estimate_follows_from_its_assumptions_within_5_percent():
-    # Epoch AI: 25,000 A100 for 2,280 h at utilisation 0.34 -> 2.1e25 (FACTS: ≈ 2.2e25)
+    # Epoch AI: 25,000 A100 for 2,280 h at utilisation 0.34 -> 2.1e25 (recomputed here: ≈ 2.2e25)
     flops = flops_from_gpu_hours(25_000 * 2_280, gpu("A100").peak_dense_flops, 0.34)
     assert flops == pytest.approx(GPT4_FLOPS_ESTIMATES["Epoch AI database"], rel=0.05)
     # and backwards: 2.1e25 FLOPs in 2,280 hours at 0.34 need about 25,000 A100 GPUs
@@ -272,7 +272,7 @@ def test_epochs_gpt4_estimate_follows_from_its_assumptions_within_5_percent():
     ],
 )
 def test_the_essays_seven_years_recomputed(estimate, machine, years):
-    # FACTS §11: 2.4e25 / (5.37e17 x 0.2) ≈ 7.1 years; 6.2 with 2.1e25; 3.0-3.5 on Frontier
+    # recomputed: 2.4e25 / (5.37e17 x 0.2) ≈ 7.1 years; 6.2 with 2.1e25; 3.0-3.5 on Frontier
     flops = GPT4_FLOPS_ESTIMATES[estimate]
     time = training_days(flops, 1, SUPERCOMPUTER_FLOPS[machine], 0.2) / DAYS_PER_YEAR
     assert time == pytest.approx(years, abs=0.05)

@@ -174,7 +174,7 @@ def test_implied_inference_tokens_inverts_the_allocation():
 
 
 def test_llama3_is_trained_past_the_training_only_optimum_by_these_factors():
-    # Llama 3 model card: 8B and 70B on 15T+ tokens (FACTS §11); the factor is (D / N) over
+    # Llama 3 model card: 8B and 70B on 15T+ tokens; the factor is (D / N) over
     # the compute-optimal D / N at the same N. App. D.2: 8B 27x, 70B 2.0x; Epoch refit: 91x, 12x
     factors = {}
     for law in (CHINCHILLA, EPOCH_REPLICATION):

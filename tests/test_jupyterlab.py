@@ -33,6 +33,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+pytestmark = [pytest.mark.browser, pytest.mark.kernel]  # chromium drives JupyterLab and its kernels
+
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "_build" / "screenshots"  # for people to look at, like the site's
 NOTEBOOK = "ex01_power_laws.ipynb"

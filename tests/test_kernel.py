@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
+import pytest
 from jupyter_client.manager import start_new_kernel
+
+pytestmark = pytest.mark.kernel
 
 ROOT = Path(__file__).resolve().parents[1]
 

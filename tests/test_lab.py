@@ -308,6 +308,7 @@ def test_cli_errors(tmp_path, capsys):
     assert "is not a lab sweep file" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # a sweep in a subprocess, interrupted after its first run
 def test_ctrl_c_keeps_finished_runs(tmp_path):
     out = tmp_path / "runs.csv"
     command = [sys.executable, "-m", "lib.lab", "sweep", "--budgets", "5e6", "2e11", "--widths", "8"]

@@ -47,12 +47,6 @@ def test_chinchilla_predicts_a_lower_loss_for_chinchilla_than_for_gopher():
     assert CHINCHILLA.loss(280e9, 300e9) == pytest.approx(1.993, abs=5e-4)
 
 
-def test_gopher_budget_optimum_is_about_32B_with_rounded_constants():
-    # STYLE.md / FACTS.md §2: rounded α, β give ≈ 32B (the paper's 40B uses unrounded ones)
-    N, D = CHINCHILLA.optimal_allocation(5.76e23)
-    assert N == pytest.approx(32.2e9, rel=0.01)
-
-
 def test_approach_3_exponents_follow_from_alpha_and_beta():
     # a = β/(α+β) = 0.28/0.62 = 0.452 with the rounded constants; Table 2 of Hoffmann et al.
     # reports 0.46 from the unrounded fit. The replication's refit gives a = 0.513.
@@ -186,10 +180,23 @@ def test_overfitting_rule_grows_sublinearly():
         ),
         (lambda: KaplanLaw(alpha_N=0), "alpha_N must be positive"),
         (lambda: KAPLAN.allocation_ratio(-10), "compute_factor must be positive"),
+        (lambda: KAPLAN.loss_steps(1e9, 0), "S_min must be positive, got 0.0"),
+        (lambda: KAPLAN.loss_steps(-5, 1e4), "N must be positive, got -5.0"),
+        (lambda: KAPLAN.steps_to_loss(1e9, 2.0), "L must be above the model's converged loss"),
+        (lambda: KAPLAN.steps_to_loss(1e9, [3.0, 1.0]), "L must be above .* got 1.0"),
+        (lambda: KAPLAN.steps_to_loss(1e9, np.nan), "L must be finite"),
+        (lambda: KAPLAN.compute_to_loss(1e9, 2.0), "L must be above"),
+        (lambda: KAPLAN.compute_efficient_size(0), "L must be positive, got 0.0"),
+        (lambda: KAPLAN.converged_loss([1e9, 0]), "N must be positive, got 0.0"),
+        (lambda: KAPLAN.allocation(-1e21), "C must be positive"),
+        (lambda: batch_tradeoff(0, 1e6), "B must be positive"),
+        (lambda: batch_tradeoff(1e6, np.inf), "B_crit must be finite"),
+        (lambda: KaplanLaw(alpha_S=-0.76), "alpha_S must be positive"),
+        (lambda: KaplanLaw(S_c=[1, 2]), "S_c must be a single number"),
     ],
 )
 def test_bad_input_raises_a_value_error_naming_the_argument(call, message):
-    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(ValueError, match=message):
         call()
 
 
@@ -318,31 +325,9 @@ def test_batch_tradeoff_satisfies_mccandlishs_hyperbola_and_E_equals_B_S():
     assert np.all(np.diff(steps) < 0) and np.all(np.diff(examples) > 0)
 
 
-@pytest.mark.parametrize(
-    ("call", "message"),
-    [
-        (lambda: KAPLAN.loss_steps(1e9, 0), "S_min must be positive, got 0.0"),
-        (lambda: KAPLAN.loss_steps(-5, 1e4), "N must be positive, got -5.0"),
-        (lambda: KAPLAN.steps_to_loss(1e9, 2.0), "L must be above the model's converged loss"),
-        (lambda: KAPLAN.steps_to_loss(1e9, [3.0, 1.0]), "L must be above .* got 1.0"),
-        (lambda: KAPLAN.steps_to_loss(1e9, np.nan), "L must be finite"),
-        (lambda: KAPLAN.compute_to_loss(1e9, 2.0), "L must be above"),
-        (lambda: KAPLAN.compute_efficient_size(0), "L must be positive, got 0.0"),
-        (lambda: KAPLAN.converged_loss([1e9, 0]), "N must be positive, got 0.0"),
-        (lambda: KAPLAN.allocation(-1e21), "C must be positive"),
-        (lambda: batch_tradeoff(0, 1e6), "B must be positive"),
-        (lambda: batch_tradeoff(1e6, np.inf), "B_crit must be finite"),
-        (lambda: KaplanLaw(alpha_S=-0.76), "alpha_S must be positive"),
-        (lambda: KaplanLaw(S_c=[1, 2]), "S_c must be a single number"),
-    ],
-)
-def test_new_kaplan_functions_reject_bad_input_by_name(call, message):
-    with pytest.raises(ValueError, match=message):
-        call()
-
-
 def test_rounded_constants_put_gophers_optimum_near_32B():
-    # Hoffmann et al. 2022, App. D.2 constants (alpha 0.34, beta 0.28) at Gopher's 5.76e23 FLOPs
+    # Hoffmann et al. 2022, App. D.2 constants (alpha 0.34, beta 0.28) at Gopher's 5.76e23 FLOPs:
+    # about 32B (the paper's 40B comes from the unrounded exponents, see the next test)
     assert CHINCHILLA.optimal_allocation(5.76e23)[0] == pytest.approx(32.2e9, rel=2e-3)
 
 

@@ -1,4 +1,5 @@
-"""Tests for lib.literature: the published table matches the papers (FACTS.md §1-3)."""
+"""Tests for lib.literature: the published table matches the papers (Kaplan et al. 2020,
+Hoffmann et al. 2022, Besiroglu et al. 2024)."""
 
 import re
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""Tests for lib.models: Tables 1 and 6 of Hoffmann et al. 2022 (FACTS.md §2), Llama 3 (§11)."""
+"""Tests for lib.models: Tables 1 and 6 of Hoffmann et al. 2022, and Llama 3 (Meta's model card)."""
 
 import dataclasses
 from pathlib import Path
@@ -108,14 +108,14 @@ def test_unknown_mmlu_entry_lists_the_known_ones():
 
 
 def test_llama3_rows_are_the_model_card_sizes_and_its_15T_lower_bound():
-    # Meta's Llama 3 model card: 8B and 70B, "15T+" pretraining tokens for both (FACTS §11)
+    # Meta's Llama 3 model card: 8B and 70B, "15T+" pretraining tokens for both
     rows = llama3_models()
     assert [(m.name, m.parameters, m.tokens) for m in rows] == [
         ("Llama 3 8B", 8e9, 15e12),
         ("Llama 3 70B", 70e9, 15e12),
     ]
     assert all(m.cite_key == "llama3_modelcard" and "MODEL_CARD" in m.where for m in rows)
-    # FACTS §11 (arithmetic on the card): at least ~1,875 and ~214 tokens per parameter
+    # arithmetic on the card: at least ~1,875 and ~214 tokens per parameter
     assert [m.tokens_per_parameter for m in rows] == pytest.approx([1875, 214.3], rel=1e-3)
 
 

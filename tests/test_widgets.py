@@ -112,6 +112,7 @@ def test_bad_input_raises_a_value_error_naming_the_argument(call, message):
         call()
 
 
+@pytest.mark.slow  # renders both figures to PNG
 def test_the_fast_explorer_figure_renders_the_same_pixels_as_the_static_figure():
     # the explorer shows its static parts as one pre-rendered image; a misplaced or
     # flipped image, or a stale static artist, would change many pixels
@@ -158,6 +159,7 @@ def _marker_centre(pixels: np.ndarray, colour: str) -> np.ndarray:
     return np.array([rows.mean(), columns.mean()])
 
 
+@pytest.mark.slow  # renders the figures three times over, at up to twice the dpi
 @pytest.mark.parametrize(
     "kwargs",
     [
