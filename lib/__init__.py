@@ -36,23 +36,25 @@ The course's tooling:
 ``_validate`` holds the input checks every module shares.
 """
 
-__all__ = [
-    "powerlaw",
-    "literature",
-    "laws",
-    "compute",
-    "models",
-    "datasets",
-    "fitting",
-    "hardware",
-    "datalimits",
-    "inference",
-    "metrics",
-    "synthetic",
-    "lab",
-    "view",
-    "widgets",
-    "course",
-    "checks",
-    "grader",
-]
+LAYERS = {
+    "maths": (
+        "powerlaw",
+        "literature",
+        "laws",
+        "compute",
+        "models",
+        "datasets",
+        "fitting",
+        "hardware",
+        "datalimits",
+        "inference",
+        "metrics",
+        "synthetic",
+        "lab",
+    ),
+    "presentation": ("view", "widgets"),
+    "tooling": ("course", "checks", "grader"),
+}
+"""The three layers, top first; each imports only from the layers above it (tests/test_layout.py)."""
+
+__all__ = [name for layer in LAYERS.values() for name in layer]
